@@ -1,0 +1,137 @@
+"""A real server for browser tests: its own database (SQLite file, or a fresh PostgreSQL database
+when DATABASE_URL points at PostgreSQL), migrated and loaded with the demo, served by runserver,
+driven by Debian's Chromium through Playwright."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _browser_database_url(tmp_path_factory):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.sqlite3'}"
+    import psycopg2
+
+    parsed = urlparse(url)
+    name = f"{parsed.path.lstrip('/') or 'dignity'}_browser"
+    admin = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return urlunparse(parsed._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory):
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="website.settings.test",
+        DATABASE_URL=_browser_database_url(tmp_path_factory),
+        DIGNITY_VAR_DIR=str(tmp_path_factory.mktemp("browser-var")),
+        PYTHONUNBUFFERED="1",
+    )
+    # The server runs tasks in-process, like `make run`.
+    env.pop("CELERY_BROKER_URL", None)
+    env.pop("REDIS_URL", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def server_manage(server_env):
+    def manage(*args, check=True):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=server_env, check=check,
+                              capture_output=True, text=True, timeout=600)
+
+    return manage
+
+
+@pytest.fixture(scope="session")
+def live_site(server_env, server_manage):
+    server_manage("migrate", "--noinput")
+    server_manage("load_demo")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/ko/help/quick-exit/", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("the test server did not start") from None
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context_factory(browser):
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(context_factory):
+    return context_factory().new_page()
+
+
+def assert_accessible(page):
+    """axe-core: no serious or critical violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+                    for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert not violations, f"{page.url}:\n" + "\n".join(violations)

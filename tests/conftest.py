@@ -1,0 +1,39 @@
+"""Shared fixtures: the demo curriculum is loaded once per test session on top of the migrations,
+and each test runs in a transaction that is rolled back, so tests see real content and stay fast."""
+
+from pathlib import Path
+
+import pytest
+
+from django.core.management import call_command
+
+from wagtail.models import Locale
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_demo", "--no-accounts", verbosity=0)
+
+
+@pytest.fixture
+def ko():
+    return Locale.objects.get(language_code="ko")
+
+
+@pytest.fixture
+def en():
+    return Locale.objects.get(language_code="en")
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    def make(username, account_type="student", password="correct-horse-battery", **extra):
+        user = django_user_model(username=username, account_type=account_type, **extra)
+        user.set_password(password)
+        user.save()
+        return user
+
+    return make

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class UsersConfig(AppConfig):
+    """Our user model, allauth adapter and sign-up forms (students join by code, teachers by email)."""
+
+    name = "users"
+    default_auto_field = "django.db.models.BigAutoField"

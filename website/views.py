@@ -1,0 +1,56 @@
+"""Error pages with the site's chrome, and the fallback for a page missing in one language."""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
+
+from wagtail.models import Locale, Page, Site
+
+
+def _other_language_page(request):
+    """A live page at the same place in another language's tree, if the requested one is missing."""
+    parts = [part for part in request.path.split("/") if part]
+    if not parts or parts[0] not in dict(settings.LANGUAGES):
+        return None
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    for code, _name in settings.LANGUAGES:
+        if code == parts[0]:
+            continue
+        locale = Locale.objects.filter(language_code=code).first()
+        root = site.root_page.get_translation_or_none(locale) if locale else None
+        if root is None:
+            continue
+        page = root.specific
+        try:
+            for slug in parts[1:]:
+                page = page.get_children().live().public().get(slug=slug)
+        except Page.DoesNotExist:
+            continue
+        return page, code
+    return None
+
+
+def page_not_found(request, exception=None):
+    found = _other_language_page(request)
+    if found:
+        page, code = found
+        with translation.override(code):
+            url = page.get_url(request)
+        return HttpResponseRedirect(f"{url}?untranslated={request.path.split('/')[1]}")
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors that touch the database: the database may be what failed.
+    template = loader.get_template("500.html")
+    return _plain_response(template.render({"request": request}))
+
+
+def _plain_response(content):
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(content)
