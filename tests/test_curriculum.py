@@ -194,7 +194,7 @@ def test_scheduled_publishing_runs_from_the_beat_task():
     lesson = korean_lesson()
     lesson.title = "예약 발행된 제목"
     revision = lesson.save_revision(approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1))
-    publish_scheduled.delay()
+    publish_scheduled.apply().get()  # in this process, with or without a broker
     lesson.refresh_from_db()
     assert lesson.live_revision_id == revision.id
     assert lesson.title == "예약 발행된 제목"

@@ -14,10 +14,11 @@
 
   function exitNow(event) {
     if (event) { event.preventDefault(); }
+    var url = destination();
     document.documentElement.classList.add("quick-exit--leaving");
     document.title = "…";
     if (document.body) { document.body.innerHTML = ""; }
-    window.location.replace(destination());
+    window.location.replace(url);
   }
 
   function onKeyDown(event) {

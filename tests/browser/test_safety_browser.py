@@ -1,0 +1,106 @@
+"""Quick Exit and the help pages in a real browser; axe-core on every page type."""
+
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import _free_port, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def neutral_site(tmp_path_factory):
+    """A stand-in for the neutral destination (no outside network here): another local site."""
+    folder = tmp_path_factory.mktemp("neutral")
+    (folder / "index.html").write_text("<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>")
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    process.terminate()
+
+
+@pytest.fixture(scope="session")
+def exit_to_neutral_site(live_site, server_manage, neutral_site):
+    server_manage("shell", "-c", (
+        "from wagtail.models import Site; from support.models import SafetySettings; "
+        "s = SafetySettings.for_site(Site.objects.get(is_default_site=True)); "
+        f"s.quick_exit_url = '{neutral_site}'; s.save()"
+    ))
+    return neutral_site
+
+
+def test_quick_exit_button_leaves_and_back_does_not_return(live_site, exit_to_neutral_site, page):
+    page.goto(live_site + "/ko/")
+    page.goto(live_site + "/ko/help/")
+    page.get_by_role("link", name="빠른 나가기", exact=True).click()
+    page.wait_for_url(exit_to_neutral_site)
+    assert page.title() == "Weather"
+    page.go_back()
+    # The help page was replaced in the history: Back goes to the page before it, or nowhere.
+    assert "/help/" not in page.url
+
+
+def test_shift_three_times_leaves(live_site, exit_to_neutral_site, page):
+    page.goto(live_site + "/en/help/report/")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(exit_to_neutral_site)
+    page.go_back()
+    assert "/help/report/" not in page.url
+
+
+def test_shift_used_for_capitals_does_not_leave(live_site, exit_to_neutral_site, page):
+    page.goto(live_site + "/en/search/")
+    page.get_by_label("Search for").click()
+    page.keyboard.type("ABC")  # Shift held as a modifier three times
+    page.keyboard.press("Shift")
+    time.sleep(0.3)
+    assert page.url.startswith(live_site)
+
+
+def test_quick_exit_works_without_javascript(live_site, exit_to_neutral_site, context_factory):
+    page = context_factory(java_script_enabled=False).new_page()
+    page.goto(live_site + "/ko/help/")
+    page.get_by_role("link", name="빠른 나가기", exact=True).click()
+    page.wait_for_url(exit_to_neutral_site)
+
+
+PAGE_TYPES = [
+    "/ko/", "/en/", "/ko/curriculum/", "/en/curriculum/?band=high_school", "/ko/curriculum/deepfakes-and-ai/",
+    "/ko/curriculum/deepfakes-and-ai/deepfakes-and-the-law/",
+    "/en/curriculum/deepfakes-and-ai/deepfakes-and-the-law/",
+    "/ko/curriculum/deepfakes-and-ai/deepfakes-and-the-law/check/", "/ko/help/", "/en/help/?situation=image_shared",
+    "/ko/help/report/", "/en/help/quick-exit/", "/ko/search/?q=딥페이크", "/ko/accounts/login/",
+    "/en/accounts/signup/",
+    "/ko/no-such-page/",
+]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_every_page_type_passes_axe(live_site, page, path):
+    page.goto(live_site + path)
+    assert_accessible(page)
+
+
+def test_visitor_reaches_a_high_school_lesson_in_korean_and_sees_law_and_help(live_site, page):
+    page.goto(live_site + "/ko/")
+    page.get_by_role("link", name="고등학교").click()
+    page.wait_for_url("**/curriculum/?band=high_school")
+    page.get_by_role("link", name="딥페이크와 법").first.click()
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert page.locator("section.law").first.is_visible()
+    assert page.locator("section.card--help").is_visible()
+    assert page.locator("section.card--help a[href^='tel:']").count() >= 1
+    assert page.locator("#teacher-notes").count() == 0
