@@ -39,8 +39,10 @@ class ChoiceQuestionBlock(blocks.StructBlock):
         value = super().clean(value)
         correct = sum(1 for choice in value["choices"] if choice["correct"])
         if correct == 0 or (correct > 1 and not self.many_correct):
-            message = _("Mark exactly one choice as correct.") if not self.many_correct else _(
-                "Mark at least one choice as correct."
+            message = (
+                _("Mark exactly one choice as correct.")
+                if not self.many_correct
+                else _("Mark at least one choice as correct.")
             )
             raise StructBlockValidationError({"choices": ValidationError(message)})
         return value

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,3 +49,73 @@ class QuizPage(Page):
 
     class Meta:
         verbose_name = _("quiz")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import serve_quiz
+
+        return serve_quiz(request, self)
+
+
+class QuizAttempt(models.Model):
+    """One student's go at one quiz, pinned to the page revision they saw."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("student")
+    )
+    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz"))
+    # Scoring and explanations always use this revision, so later edits never change a result.
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    max_score = models.PositiveSmallIntegerField(_("max score"), null=True, blank=True)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        indexes = [models.Index(fields=["student", "quiz", "state"])]
+        constraints = [
+            # At most one attempt in progress per student and quiz: a double click cannot open two.
+            models.UniqueConstraint(
+                fields=["student", "quiz"], condition=models.Q(state="in_progress"), name="one_open_attempt_per_quiz"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="in_progress") | models.Q(submitted_at__isnull=False, score__isnull=False),
+                name="submitted_attempt_has_score",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} · {self.quiz} · {self.get_state_display()}"
+
+    @property
+    def quiz_as_seen(self):
+        """The quiz page as it was in the revision the student saw."""
+        return self.revision.as_object()
+
+    @property
+    def percent(self):
+        return round(100 * self.score / self.max_score) if self.max_score else 0
+
+
+class Answer(models.Model):
+    """A student's answer to one question block of an attempt."""
+
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    question_id = models.CharField(_("question block id"), max_length=64)
+    choice_ids = models.JSONField(_("chosen choice ids"), default=list, blank=True)
+    text = models.TextField(_("text answer"), blank=True)
+    correct = models.BooleanField(_("correct"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        constraints = [models.UniqueConstraint(fields=["attempt", "question_id"], name="one_answer_per_question")]
+
+    def __str__(self):
+        return f"{self.attempt_id}:{self.question_id}"

@@ -19,8 +19,10 @@ PUBLIC_CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-ADMIN_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; " \
+ADMIN_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self' 'unsafe-inline'; frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
@@ -45,10 +47,10 @@ class SafetyHeadersMiddleware:
 
 def leaves_no_trace(view):
     """Mark a view as a help page: no-store, no referrer."""
+
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         request.leaves_no_trace = True
         return view(request, *args, **kwargs)
 
     return wrapped
-

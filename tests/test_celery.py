@@ -29,9 +29,23 @@ def test_celery_is_json_only():
 def test_task_round_trips_through_a_real_worker():
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "website", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=warning", "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "website.settings.test"},
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "website",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=warning",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "website.settings.test"},
     )
     try:
         started = time.monotonic()

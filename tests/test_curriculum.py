@@ -24,6 +24,7 @@ def korean_lesson(**filters):
 
 # -- page tree ------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("child", "parent", "allowed"),
     [
@@ -45,6 +46,7 @@ def test_page_tree_rules(child, parent, allowed):
 
 # -- blocks ---------------------------------------------------------------------------------------------------
 
+
 def test_every_block_type_renders():
     law = LawReference.objects.filter(locale__language_code="en").first()
     stream = LessonStreamBlock()
@@ -61,9 +63,16 @@ def test_every_block_type_renders():
         "glossary": {"term": "Deepfake", "definition": "An edited image that looks real."},
     }
     expected = {
-        "paragraph": "Plain words.", "heading": "<h2>A heading</h2>", "callout": "callout--warning",
-        "scenario": "What now?", "law": law.source_url, "steps": "<li>Tell</li>", "video": "Everything said.",
-        "help_card": "tel:", "quote": "Consent can be withdrawn.", "glossary": "<dfn>Deepfake</dfn>",
+        "paragraph": "Plain words.",
+        "heading": "<h2>A heading</h2>",
+        "callout": "callout--warning",
+        "scenario": "What now?",
+        "law": law.source_url,
+        "steps": "<li>Tell</li>",
+        "video": "Everything said.",
+        "help_card": "tel:",
+        "quote": "Consent can be withdrawn.",
+        "glossary": "<dfn>Deepfake</dfn>",
     }
     for name, raw in samples.items():
         block = stream.child_blocks[name]
@@ -85,6 +94,7 @@ def test_video_block_requires_a_transcript():
 
 
 # -- law references --------------------------------------------------------------------------------------------
+
 
 def test_editing_a_law_reference_changes_every_citing_lesson(client):
     law = LawReference.objects.get(key="sca-14-2", locale__language_code="ko")
@@ -122,9 +132,16 @@ def test_deleting_a_cited_law_reference_is_refused(admin_client):
 
 def test_an_uncited_law_reference_can_be_deleted(admin_client, ko):
     law = LawReference.objects.create(
-        key="unused", jurisdiction="KR", act="Test act", article="1", punishes="-", penalty="-",
-        in_force_since=datetime.date(2024, 1, 1), source_url="https://law.example/1",
-        last_reviewed=datetime.date(2026, 11, 26), locale=ko,
+        key="unused",
+        jurisdiction="KR",
+        act="Test act",
+        article="1",
+        punishes="-",
+        penalty="-",
+        in_force_since=datetime.date(2024, 1, 1),
+        source_url="https://law.example/1",
+        last_reviewed=datetime.date(2026, 11, 26),
+        locale=ko,
     )
     admin_client.post(f"/cms/snippets/lessons/lawreference/delete/{law.pk}/")
     assert not LawReference.objects.filter(pk=law.pk).exists()
@@ -158,6 +175,7 @@ def test_teacher_notes_shown_to_teachers_and_editors(make_user):
 
 # -- workflow ----------------------------------------------------------------------------------------------------
 
+
 def test_curriculum_review_keeps_an_unapproved_lesson_off_the_site(make_user):
     module = ModulePage.objects.filter(locale__language_code="ko").first()
     editor = make_user("editor-b", account_type="staff")
@@ -165,8 +183,15 @@ def test_curriculum_review_keeps_an_unapproved_lesson_off_the_site(make_user):
     moderator = make_user("moderator-b", account_type="staff")
     moderator.groups.add(Group.objects.get(name="Moderators"))
     lesson = LessonPage(
-        title="검토 전 수업", slug="awaiting-review", audience="high_school", summary="s", objectives="o",
-        content_note="c", alternative_activity="a", key_takeaways="k", live=False,
+        title="검토 전 수업",
+        slug="awaiting-review",
+        audience="high_school",
+        summary="s",
+        objectives="o",
+        content_note="c",
+        alternative_activity="a",
+        key_takeaways="k",
+        live=False,
     )
     module.add_child(instance=lesson)
     revision = lesson.save_revision(user=editor)
@@ -202,6 +227,7 @@ def test_scheduled_publishing_runs_from_the_beat_task():
 
 # -- translation ------------------------------------------------------------------------------------------------
 
+
 def test_every_demo_page_exists_in_korean_and_english(ko, en):
     for page in Page.objects.filter(locale=ko, depth__gt=1).specific():
         assert page.get_translation_or_none(en) is not None, page.url_path
@@ -210,8 +236,14 @@ def test_every_demo_page_exists_in_korean_and_english(ko, en):
 def test_editor_creates_a_translation_from_a_page(admin_client, ko, en):
     module = ModulePage.objects.filter(locale=ko).first()
     lesson = LessonPage(
-        title="번역할 수업", slug="to-translate", audience="high_school", summary="s", objectives="o",
-        content_note="c", alternative_activity="a", key_takeaways="k",
+        title="번역할 수업",
+        slug="to-translate",
+        audience="high_school",
+        summary="s",
+        objectives="o",
+        content_note="c",
+        alternative_activity="a",
+        key_takeaways="k",
     )
     module.add_child(instance=lesson)
     lesson.save_revision().publish()
@@ -225,8 +257,14 @@ def test_editor_creates_a_translation_from_a_page(admin_client, ko, en):
 def test_a_lesson_missing_in_one_language_falls_back_with_a_notice(client, ko, en):
     module = ModulePage.objects.filter(locale=ko).first()
     lesson = LessonPage(
-        title="한국어로만 있는 수업", slug="korean-only", audience="high_school", summary="s", objectives="o",
-        content_note="c", alternative_activity="a", key_takeaways="k",
+        title="한국어로만 있는 수업",
+        slug="korean-only",
+        audience="high_school",
+        summary="s",
+        objectives="o",
+        content_note="c",
+        alternative_activity="a",
+        key_takeaways="k",
     )
     module.add_child(instance=lesson)
     lesson.save_revision().publish()
@@ -240,6 +278,7 @@ def test_a_lesson_missing_in_one_language_falls_back_with_a_notice(client, ko, e
 
 
 # -- search -----------------------------------------------------------------------------------------------------
+
 
 def test_search_finds_a_lesson_by_a_korean_word(client):
     response = client.get("/ko/search/", {"q": "딥페이크"})
@@ -262,6 +301,7 @@ def test_search_with_nonsense_finds_nothing(client):
 
 
 # -- index filters and accessibility --------------------------------------------------------------------------
+
 
 def test_curriculum_index_filters_by_band(client):
     index = CurriculumIndexPage.objects.get(locale__language_code="en")

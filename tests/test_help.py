@@ -14,8 +14,15 @@ from support.models import HelpChannel, SafetySettings
 
 pytestmark = pytest.mark.django_db
 
-HELP_PAGES = ["/ko/help/", "/en/help/", "/ko/help/report/", "/en/help/report/", "/ko/help/quick-exit/",
-              "/en/help/quick-exit/", "/ko/help/?situation=threatened"]
+HELP_PAGES = [
+    "/ko/help/",
+    "/en/help/",
+    "/ko/help/report/",
+    "/en/help/report/",
+    "/ko/help/quick-exit/",
+    "/en/help/quick-exit/",
+    "/ko/help/?situation=threatened",
+]
 
 
 def site_urls():
@@ -71,7 +78,7 @@ def test_help_bar_and_quick_exit_on_every_url(make_user, logged_in):
 
 def test_skip_link_is_the_first_focusable_element(client):
     html = client.get("/ko/").content.decode()
-    body = html[html.index("<body"):]
+    body = html[html.index("<body") :]
     first_link = re.search(r"<(a|button|input|select|textarea)\b[^>]*>", body).group(0)
     assert 'class="skip-link"' in first_link
 
@@ -107,14 +114,18 @@ def test_no_page_loads_anything_from_another_host(client):
         if "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
-        offending = [match.group(0) for match in pattern.finditer(html) if "rel=\"stylesheet\"" in match.group(0)
-                     or match.group(1).lower() != "link"]
+        offending = [
+            match.group(0)
+            for match in pattern.finditer(html)
+            if 'rel="stylesheet"' in match.group(0) or match.group(1).lower() != "link"
+        ]
         assert not offending, f"{url}: {offending}"
         csp = response["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
 
 
 # -- routing ------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("language", "situation", "expected_phones", "expected_urls"),
@@ -180,6 +191,7 @@ def test_report_guides_cover_the_platforms_and_the_rule(client):
 
 # -- bad input --------------------------------------------------------------------------------------------------
 
+
 def test_channel_with_an_undialable_phone_is_rejected():
     channel = HelpChannel.objects.first()
     channel.phone = "call me maybe"
@@ -199,8 +211,20 @@ def test_channel_with_a_non_http_address_is_rejected():
 def test_editor_sees_the_message_in_the_admin(admin_client):
     channel = HelpChannel.objects.get(key="police-112", locale__language_code="en")
     url = f"/cms/snippets/support/helpchannel/edit/{channel.pk}/"
-    data = {field: getattr(channel, field) for field in ("key", "name", "kind", "text_or_chat", "hours", "audience",
-                                                         "description", "country", "sort_order")}
+    data = {
+        field: getattr(channel, field)
+        for field in (
+            "key",
+            "name",
+            "kind",
+            "text_or_chat",
+            "hours",
+            "audience",
+            "description",
+            "country",
+            "sort_order",
+        )
+    }
     data.update(phone="not a number", url="", situations='["danger"]', active="on")
     response = admin_client.post(url, data)
     channel.refresh_from_db()

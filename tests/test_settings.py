@@ -26,8 +26,17 @@ print(json.dumps({
 }))
 """
 
-DEPLOYMENT_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "EMAIL_HOST",
-                        "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DIGNITY_VAR_DIR", "DJANGO_MEDIA_ROOT")
+DEPLOYMENT_VARIABLES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "EMAIL_HOST",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DIGNITY_VAR_DIR",
+    "DJANGO_MEDIA_ROOT",
+)
 
 
 def clean_env(**overrides):
@@ -39,8 +48,9 @@ def clean_env(**overrides):
 def settings_in(module, **overrides):
     env = clean_env(DJANGO_SETTINGS_MODULE=module, **overrides)
     code = "import django; django.setup();" + PRINT_SETTINGS
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -77,13 +87,20 @@ def test_redis_url_switches_cache_and_broker():
 
 
 def run_manage(*args, **env):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean_env(**env), capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_refuses_without_secret_key():
-    result = run_manage("check", DJANGO_SETTINGS_MODULE="website.settings.production",
-                        DJANGO_ALLOWED_HOSTS="dignity.example")
+    result = run_manage(
+        "check", DJANGO_SETTINGS_MODULE="website.settings.production", DJANGO_ALLOWED_HOSTS="dignity.example"
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
@@ -91,23 +108,29 @@ def test_production_refuses_without_secret_key():
 
 
 def test_production_refuses_without_allowed_hosts():
-    result = run_manage("check", DJANGO_SETTINGS_MODULE="website.settings.production",
-                        DJANGO_SECRET_KEY="x" * 50)
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="website.settings.production", DJANGO_SECRET_KEY="x" * 50)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_production_starts_with_both():
-    result = run_manage("check", DJANGO_SETTINGS_MODULE="website.settings.production",
-                        DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="dignity.example")
+    result = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="website.settings.production",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="dignity.example",
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_unreachable_database_is_one_clear_line():
     # Port 9 (discard) on loopback: nothing listens there.
-    result = run_manage("check_database", DJANGO_SETTINGS_MODULE="website.settings.dev",
-                        DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing")
+    result = run_manage(
+        "check_database",
+        DJANGO_SETTINGS_MODULE="website.settings.dev",
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing",
+    )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr

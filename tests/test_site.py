@@ -17,8 +17,10 @@ def test_root_redirects_to_a_language():
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("ko", ["도움이 필요해요", "학생이에요", "교사예요", "중학교", "고등학교", "대학"]),
-     ("en", ["I need help now", "I'm a student", "I'm a teacher", "Middle school", "High school", "University"])],
+    [
+        ("ko", ["도움이 필요해요", "학생이에요", "교사예요", "중학교", "고등학교", "대학"]),
+        ("en", ["I need help now", "I'm a student", "I'm a teacher", "Middle school", "High school", "University"]),
+    ],
 )
 def test_home_page_in_each_language_with_entry_points(client, language, expected):
     response = client.get(f"/{language}/")

@@ -21,8 +21,14 @@ def create_demo_accounts():
     for username, password, account_type, email, groups, superuser in DEMO_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
-        user = User(username=username, account_type=account_type, email=email,
-                    display_name=username.capitalize(), is_superuser=superuser, is_staff=superuser)
+        user = User(
+            username=username,
+            account_type=account_type,
+            email=email,
+            display_name=username.capitalize(),
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
         user.set_password(password)
         user.save()
         for name in groups:

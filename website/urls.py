@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from lessons import views as lesson_views
+from quizzes import urls as quiz_urls
 from support import urls as support_urls
 
 handler404 = "website.views.page_not_found"
@@ -26,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("help/", include(support_urls)),
     path("accounts/", include("allauth.urls")),
     path("search/", lesson_views.search, name="search"),
+    path("learn/", include(quiz_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

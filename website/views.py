@@ -17,21 +17,25 @@ def _other_language_page(request):
     site = Site.find_for_request(request)
     if site is None:
         return None
+    if _page_at(site, parts[0], parts[1:]) is not None:
+        return None  # the page exists in the asked-for language: this 404 is real
     for code, _name in settings.LANGUAGES:
-        if code == parts[0]:
-            continue
-        locale = Locale.objects.filter(language_code=code).first()
-        root = site.root_page.get_translation_or_none(locale) if locale else None
-        if root is None:
-            continue
-        page = root.specific
-        try:
-            for slug in parts[1:]:
-                page = page.get_children().live().public().get(slug=slug)
-        except Page.DoesNotExist:
-            continue
-        return page, code
+        if code != parts[0]:
+            page = _page_at(site, code, parts[1:])
+            if page is not None:
+                return page, code
     return None
+
+
+def _page_at(site, language, slugs):
+    locale = Locale.objects.filter(language_code=language).first()
+    page = site.root_page.get_translation_or_none(locale) if locale else None
+    try:
+        for slug in slugs:
+            page = page.get_children().live().public().get(slug=slug) if page else None
+    except Page.DoesNotExist:
+        return None
+    return page
 
 
 def page_not_found(request, exception=None):

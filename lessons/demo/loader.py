@@ -17,8 +17,14 @@ from wagtail.models import Locale
 from .schema import LANGUAGES, ContentError, check_tree, load_yaml
 
 NAMESPACE = uuid.UUID("6f1c1c52-8f0e-4c1e-9a55-3d0b7c1f2a10")
-SCORED_OR_REFLECTION = ("single_choice", "multiple_choice", "true_false", "scenario", "reflection_text",
-                        "reflection_scale")
+SCORED_OR_REFLECTION = (
+    "single_choice",
+    "multiple_choice",
+    "true_false",
+    "scenario",
+    "reflection_text",
+    "reflection_scale",
+)
 
 
 def stable_uuid(*parts):
@@ -31,8 +37,9 @@ def paragraphs_html(text):
 
 def list_value(items, key):
     """A ListBlock's raw value with stable item ids."""
-    return [{"type": "item", "value": item, "id": str(stable_uuid(key, position))} for position, item in
-            enumerate(items)]
+    return [
+        {"type": "item", "value": item, "id": str(stable_uuid(key, position))} for position, item in enumerate(items)
+    ]
 
 
 class DemoLoader:
@@ -63,8 +70,18 @@ class DemoLoader:
             for item in load_yaml(path) or []:
                 key = stable_uuid("law", item["key"])
                 law = LawReference.objects.filter(translation_key=key, locale=self.locale(language)).first()
-                fields = {field: item[field] for field in ("key", "jurisdiction", "act", "article", "in_force_since",
-                                                           "source_url", "last_reviewed")}
+                fields = {
+                    field: item[field]
+                    for field in (
+                        "key",
+                        "jurisdiction",
+                        "act",
+                        "article",
+                        "in_force_since",
+                        "source_url",
+                        "last_reviewed",
+                    )
+                }
                 fields.update(punishes=str(item["punishes"]).strip(), penalty=str(item["penalty"]).strip())
                 if law is None:
                     law = LawReference(translation_key=key, locale=self.locale(language), **fields)
@@ -86,19 +103,29 @@ class DemoLoader:
             for item in load_yaml(self.root / "help" / f"channels.{language}.yaml") or []:
                 key = stable_uuid("channel", item["key"])
                 fields = {
-                    "key": item["key"], "name": item["name"], "kind": item["kind"],
-                    "phone": str(item.get("phone") or ""), "text_or_chat": item.get("text_or_chat") or "",
-                    "url": item.get("url") or "", "hours": item.get("hours") or "", "audience": item["audience"],
-                    "description": str(item["description"]).strip(), "country": item["country"],
-                    "situations": item.get("situations") or [], "sort_order": item["order"],
+                    "key": item["key"],
+                    "name": item["name"],
+                    "kind": item["kind"],
+                    "phone": str(item.get("phone") or ""),
+                    "text_or_chat": item.get("text_or_chat") or "",
+                    "url": item.get("url") or "",
+                    "hours": item.get("hours") or "",
+                    "audience": item["audience"],
+                    "description": str(item["description"]).strip(),
+                    "country": item["country"],
+                    "situations": item.get("situations") or [],
+                    "sort_order": item["order"],
                 }
                 self._upsert_snippet(HelpChannel, key, language, fields)
             for position, item in enumerate(load_yaml(self.root / "help" / f"report-guides.{language}.yaml") or []):
                 key = stable_uuid("guide", item["key"])
                 fields = {
-                    "key": item["key"], "platform": item["platform"], "report_url": item["report_url"],
+                    "key": item["key"],
+                    "platform": item["platform"],
+                    "report_url": item["report_url"],
                     "steps": "\n".join(str(step).strip() for step in item["steps"]),
-                    "notes": str(item.get("notes") or "").strip(), "sort_order": (position + 1) * 10,
+                    "notes": str(item.get("notes") or "").strip(),
+                    "sort_order": (position + 1) * 10,
                 }
                 self._upsert_snippet(ReportGuide, key, language, fields)
 
@@ -140,13 +167,20 @@ class DemoLoader:
     def load_curriculum(self):
         from lessons.models import CurriculumIndexPage
 
-        titles = {"ko": ("커리큘럼", "학년별 모듈과 수업입니다. 중학교, 고등학교, 대학 가운데 골라 보세요."),
-                  "en": ("Curriculum", "Modules and lessons by school level: middle school, high school, university.")}
+        titles = {
+            "ko": ("커리큘럼", "학년별 모듈과 수업입니다. 중학교, 고등학교, 대학 가운데 골라 보세요."),
+            "en": ("Curriculum", "Modules and lessons by school level: middle school, high school, university."),
+        }
         for module_dir in sorted(p for p in (self.root / "curriculum").iterdir() if p.is_dir()):
             for language in LANGUAGES:
                 title, intro = titles[language]
-                index = self.page(CurriculumIndexPage, self.home(language), stable_uuid("curriculum"), language,
-                                  {"title": title, "slug": "curriculum", "intro": intro})
+                index = self.page(
+                    CurriculumIndexPage,
+                    self.home(language),
+                    stable_uuid("curriculum"),
+                    language,
+                    {"title": title, "slug": "curriculum", "intro": intro},
+                )
                 self.load_module(module_dir, language, index)
 
     def load_module(self, module_dir, language, index):
@@ -154,20 +188,33 @@ class DemoLoader:
 
         data = load_yaml(module_dir / f"module.{language}.yaml")
         bands = set(data["audience_bands"])
-        module = self.page(ModulePage, index, stable_uuid("module", data["slug"]), language, {
-            "title": data["title"], "slug": data["slug"], "summary": str(data["summary"]).strip(),
-            "objectives": "\n".join(data["objectives"]),
-            "for_middle_school": AudienceBand.MIDDLE_SCHOOL in bands,
-            "for_high_school": AudienceBand.HIGH_SCHOOL in bands,
-            "for_university": AudienceBand.UNIVERSITY in bands,
-        })
+        module = self.page(
+            ModulePage,
+            index,
+            stable_uuid("module", data["slug"]),
+            language,
+            {
+                "title": data["title"],
+                "slug": data["slug"],
+                "summary": str(data["summary"]).strip(),
+                "objectives": "\n".join(data["objectives"]),
+                "for_middle_school": AudienceBand.MIDDLE_SCHOOL in bands,
+                "for_high_school": AudienceBand.HIGH_SCHOOL in bands,
+                "for_university": AudienceBand.UNIVERSITY in bands,
+            },
+        )
         lessons = []
         for path in module_dir.glob(f"*.{language}.yaml"):
             if path.name != f"module.{language}.yaml":
                 lessons.append(load_yaml(path))
         for lesson_data in sorted(lessons, key=lambda item: item["order"]):
-            lesson = self.page(LessonPage, module, stable_uuid("lesson", data["slug"], lesson_data["slug"]), language,
-                               self.lesson_fields(lesson_data, language))
+            lesson = self.page(
+                LessonPage,
+                module,
+                stable_uuid("lesson", data["slug"], lesson_data["slug"]),
+                language,
+                self.lesson_fields(lesson_data, language),
+            )
             self.load_quiz(lesson, lesson_data["quiz"], language, ("lesson", lesson_data["slug"]), "check")
         self.load_quiz(module, data["pre_test"], language, ("module", data["slug"], "pre"), "pre-test")
         self.load_quiz(module, data["post_test"], language, ("module", data["slug"], "post"), "post-test")
@@ -177,7 +224,7 @@ class DemoLoader:
         cited = {value for item in data["body"] for kind, value in item.items() if kind == "law"}
         missing = [key for key in data.get("laws") or [] if key not in cited]
         for position, item in enumerate(data["body"]):
-            (kind, value), = item.items()
+            ((kind, value),) = item.items()
             if kind == "help_card" and missing:
                 # A law the lesson cites but does not quote in the body is shown before the help card.
                 for key in missing:
@@ -185,11 +232,16 @@ class DemoLoader:
                 missing = []
             body.append(self.block(kind, value, language, (data["slug"], position)))
         return {
-            "title": data["title"], "slug": data["slug"], "audience": data["audience"],
-            "duration_minutes": data["duration_minutes"], "summary": str(data["summary"]).strip(),
-            "objectives": "\n".join(data["objectives"]), "content_note": str(data["content_note"]).strip(),
+            "title": data["title"],
+            "slug": data["slug"],
+            "audience": data["audience"],
+            "duration_minutes": data["duration_minutes"],
+            "summary": str(data["summary"]).strip(),
+            "objectives": "\n".join(data["objectives"]),
+            "content_note": str(data["content_note"]).strip(),
             "alternative_activity": str(data["alternative_activity"]).strip(),
-            "key_takeaways": "\n".join(data["key_takeaways"]), "teacher_notes": str(data["teacher_notes"]).strip(),
+            "key_takeaways": "\n".join(data["key_takeaways"]),
+            "teacher_notes": str(data["teacher_notes"]).strip(),
             "body": json.dumps(body),
         }
 
@@ -202,8 +254,11 @@ class DemoLoader:
         elif kind == "law":
             raw = {"law": self.laws[(language, value)].pk}
         elif kind == "scenario":
-            raw = {"title": value["title"], "story": str(value["story"]).strip(),
-                   "questions": list_value(value["questions"], (*key, "q"))}
+            raw = {
+                "title": value["title"],
+                "story": str(value["story"]).strip(),
+                "questions": list_value(value["questions"], (*key, "q")),
+            }
         elif kind == "steps":
             raw = {"title": value.get("title") or "", "items": list_value(value["items"], (*key, "s"))}
         elif kind == "callout":
@@ -228,15 +283,24 @@ class DemoLoader:
             if kind == "reflection_text":
                 raw = {"prompt": str(question["prompt"]).strip()}
             elif kind == "reflection_scale":
-                raw = {"prompt": str(question["prompt"]).strip(), "low_label": question.get("low_label", "1"),
-                       "high_label": question.get("high_label", "5")}
+                raw = {
+                    "prompt": str(question["prompt"]).strip(),
+                    "low_label": question.get("low_label", "1"),
+                    "high_label": question.get("high_label", "5"),
+                }
             else:
                 raw = {
                     "prompt": str(question["prompt"]).strip(),
                     "choices": [
-                        {"type": "item", "id": str(choice["id"]),
-                         "value": {"text": str(choice["text"]).strip(), "correct": bool(choice.get("correct")),
-                                   "feedback": str(choice["feedback"]).strip()}}
+                        {
+                            "type": "item",
+                            "id": str(choice["id"]),
+                            "value": {
+                                "text": str(choice["text"]).strip(),
+                                "correct": bool(choice.get("correct")),
+                                "feedback": str(choice["feedback"]).strip(),
+                            },
+                        }
                         for choice in question["choices"]
                     ],
                     "explanation": str(question["explanation"]).strip(),
@@ -245,10 +309,20 @@ class DemoLoader:
                 if kind == "scenario":
                     raw["story"] = str(question["story"]).strip()
             questions.append({"type": kind, "value": raw, "id": qid})
-        return self.page(QuizPage, parent, stable_uuid("quiz", *key), language, {
-            "title": data["title"], "slug": slug, "kind": data["kind"], "intro": str(data.get("intro") or "").strip(),
-            "pass_mark": data.get("pass_mark", 60), "questions": json.dumps(questions),
-        })
+        return self.page(
+            QuizPage,
+            parent,
+            stable_uuid("quiz", *key),
+            language,
+            {
+                "title": data["title"],
+                "slug": slug,
+                "kind": data["kind"],
+                "intro": str(data.get("intro") or "").strip(),
+                "pass_mark": data.get("pass_mark", 60),
+                "questions": json.dumps(questions),
+            },
+        )
 
     def run(self):
         problems = check_tree(self.root)
@@ -263,6 +337,3 @@ class DemoLoader:
 
 def load_demo_content(root, stdout=None, update=False):
     return DemoLoader(root, stdout=stdout, update=update).run()
-
-
-

@@ -21,8 +21,14 @@ REFLECTION_TYPES = {"reflection_text", "reflection_scale"}
 BODY_BLOCKS = {"heading", "paragraph", "callout", "scenario", "law", "steps", "quote", "glossary", "help_card"}
 CALLOUT_KINDS = {"fact", "warning", "tip"}
 CHANNEL_KINDS = {
-    "emergency", "counselling", "deletion_support", "regulator_report",
-    "police_report", "school", "platform_report", "international",
+    "emergency",
+    "counselling",
+    "deletion_support",
+    "regulator_report",
+    "police_report",
+    "school",
+    "platform_report",
+    "international",
 }
 SITUATIONS = {"danger", "image_shared", "threatened", "witness", "talk"}
 AUDIENCES = {"all", "under_18", "adults"}
@@ -85,7 +91,7 @@ def check_body(body, where):
     for position, item in enumerate(body):
         if not isinstance(item, dict) or len(item) != 1:
             raise ContentError(f"{where} body item {position}: expected a one-key mapping")
-        (kind, value), = item.items()
+        ((kind, value),) = item.items()
         if kind not in BODY_BLOCKS:
             raise ContentError(f"{where} body item {position}: unknown block {kind!r}")
         if kind == "law" and value not in LAW_KEYS:
@@ -101,8 +107,21 @@ def check_body(body, where):
 def check_lesson(data, where):
     _require(
         data,
-        ["slug", "order", "title", "audience", "duration_minutes", "summary", "objectives",
-         "content_note", "alternative_activity", "key_takeaways", "teacher_notes", "body", "quiz"],
+        [
+            "slug",
+            "order",
+            "title",
+            "audience",
+            "duration_minutes",
+            "summary",
+            "objectives",
+            "content_note",
+            "alternative_activity",
+            "key_takeaways",
+            "teacher_notes",
+            "body",
+            "quiz",
+        ],
         where,
     )
     if data["audience"] not in BANDS:
@@ -129,8 +148,17 @@ def check_module(data, where):
 def check_law_references(items, where):
     for item in items:
         iwhere = f"{where} {item.get('key')!r}"
-        fields = ["key", "jurisdiction", "act", "article", "punishes", "penalty", "in_force_since", "source_url",
-                  "last_reviewed"]
+        fields = [
+            "key",
+            "jurisdiction",
+            "act",
+            "article",
+            "punishes",
+            "penalty",
+            "in_force_since",
+            "source_url",
+            "last_reviewed",
+        ]
         _require(item, fields, iwhere)
         if item["key"] not in LAW_KEYS:
             raise ContentError(f"{iwhere}: unknown law key")
@@ -192,8 +220,11 @@ def check_tree(root):
         except (KeyError, TypeError, AttributeError) as error:
             errors.append(f"{args[-1]}: malformed ({error!r})")
 
-    for name, check in (("law/references", check_law_references), ("help/channels", check_channels),
-                        ("help/report-guides", check_report_guides)):
+    for name, check in (
+        ("law/references", check_law_references),
+        ("help/channels", check_channels),
+        ("help/report-guides", check_report_guides),
+    ):
         for lang in LANGUAGES:
             path = root / f"{name}.{lang}.yaml"
             if path.exists():
@@ -216,8 +247,10 @@ def check_tree(root):
                 continue
             ko, en = pair["ko"], pair["en"]
             if stem == "module":
-                quizzes = [("pre_test", ko.get("pre_test"), en.get("pre_test")),
-                           ("post_test", ko.get("post_test"), en.get("post_test"))]
+                quizzes = [
+                    ("pre_test", ko.get("pre_test"), en.get("pre_test")),
+                    ("post_test", ko.get("post_test"), en.get("post_test")),
+                ]
             else:
                 quizzes = [("quiz", ko.get("quiz"), en.get("quiz"))]
                 if [list(b)[0] for b in ko.get("body", [])] != [list(b)[0] for b in en.get("body", [])]:

@@ -16,8 +16,14 @@ from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -62,8 +68,15 @@ def server_env(tmp_path_factory):
 @pytest.fixture(scope="session")
 def server_manage(server_env):
     def manage(*args, check=True):
-        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=server_env, check=check,
-                              capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=server_env,
+            check=check,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
 
     return manage
 
@@ -75,7 +88,10 @@ def live_site(server_env, server_manage):
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -109,6 +125,8 @@ def context_factory(browser):
 
     def make(**options):
         context = browser.new_context(**options)
+        # Nothing in a test should wait long: fail within seconds instead of hanging the run.
+        context.set_default_timeout(15_000)
         contexts.append(context)
         return context
 
@@ -123,14 +141,19 @@ def page(context_factory):
 
 
 def assert_accessible(page):
-    """axe-core: no serious or critical violations on the page as it is now."""
+    """axe-core: no serious or critical violations on the page as it is now.
+
+    axe runs as a script, so it needs a context with JavaScript on; no-JS tests check behaviour only.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
     violations = [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
-                    for node in violation["nodes"][:3])
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in violation["nodes"][:3]
+        )
         for violation in results.response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]

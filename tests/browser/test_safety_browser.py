@@ -18,8 +18,12 @@ def neutral_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("neutral")
     (folder / "index.html").write_text("<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>")
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/"
     for _ in range(100):
         try:
@@ -33,11 +37,15 @@ def neutral_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def exit_to_neutral_site(live_site, server_manage, neutral_site):
-    server_manage("shell", "-c", (
-        "from wagtail.models import Site; from support.models import SafetySettings; "
-        "s = SafetySettings.for_site(Site.objects.get(is_default_site=True)); "
-        f"s.quick_exit_url = '{neutral_site}'; s.save()"
-    ))
+    server_manage(
+        "shell",
+        "-c",
+        (
+            "from wagtail.models import Site; from support.models import SafetySettings; "
+            "s = SafetySettings.for_site(Site.objects.get(is_default_site=True)); "
+            f"s.quick_exit_url = '{neutral_site}'; s.save()"
+        ),
+    )
     return neutral_site
 
 
@@ -78,11 +86,20 @@ def test_quick_exit_works_without_javascript(live_site, exit_to_neutral_site, co
 
 
 PAGE_TYPES = [
-    "/ko/", "/en/", "/ko/curriculum/", "/en/curriculum/?band=high_school", "/ko/curriculum/deepfakes-and-ai/",
+    "/ko/",
+    "/en/",
+    "/ko/curriculum/",
+    "/en/curriculum/?band=high_school",
+    "/ko/curriculum/deepfakes-and-ai/",
     "/ko/curriculum/deepfakes-and-ai/deepfakes-and-the-law/",
     "/en/curriculum/deepfakes-and-ai/deepfakes-and-the-law/",
-    "/ko/curriculum/deepfakes-and-ai/deepfakes-and-the-law/check/", "/ko/help/", "/en/help/?situation=image_shared",
-    "/ko/help/report/", "/en/help/quick-exit/", "/ko/search/?q=딥페이크", "/ko/accounts/login/",
+    "/ko/curriculum/deepfakes-and-ai/deepfakes-and-the-law/check/",
+    "/ko/help/",
+    "/en/help/?situation=image_shared",
+    "/ko/help/report/",
+    "/en/help/quick-exit/",
+    "/ko/search/?q=딥페이크",
+    "/ko/accounts/login/",
     "/en/accounts/signup/",
     "/ko/no-such-page/",
 ]

@@ -1,6 +1,5 @@
 """Load the demo curriculum, help channels and demo accounts. Safe to run again: adds nothing twice."""
 
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("attempts/<int:attempt_id>/", views.result, name="result"),
+    path("progress/", views.my_progress, name="progress"),
+]

@@ -1,0 +1,61 @@
+"""Taking a quiz in a real browser with JavaScript off: a plain form POST all the way."""
+
+import pytest
+
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+QUIZ = "/en/curriculum/deepfakes-and-ai/deepfakes-and-the-law/check/"
+
+
+def answer_everything(page):
+    for fieldset in page.locator("fieldset").all():
+        first = fieldset.locator("input").first
+        if first.count():
+            first.check()
+        else:
+            fieldset.locator("textarea").fill("Thinking about it.")
+
+
+def test_student_takes_and_submits_a_quiz_without_javascript(live_site, context_factory):
+    page = context_factory(java_script_enabled=False).new_page()
+    page.goto(live_site + "/en/accounts/login/")
+    page.locator("#id_login").fill("student")
+    page.locator("#id_password").fill("dignity-student-2026")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(live_site + QUIZ)
+    answer_everything(page)
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_url("**/learn/attempts/*/")
+    assert "Your result" in page.locator("h1").inner_text()
+    assert page.locator("text=Why:").count() >= 3
+    result_url = page.url
+    # Back, then submit again: the same result, nothing new.
+    page.go_back()
+    submit = page.get_by_role("button", name="Submit answers")
+    if submit.count():  # the browser restored the old form from its cache
+        submit.click()
+        page.wait_for_load_state()
+        assert page.url == result_url
+    else:  # the browser asked again: the quiz shows the finished result, no new form
+        assert page.get_by_role("link", name="See your result").get_attribute("href") in result_url
+        assert page.get_by_role("button", name="Try again").count() == 1
+
+
+def test_missing_answer_comes_back_with_a_message(live_site, page):
+    page.goto(live_site + QUIZ)
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit answers").click()
+    assert page.locator(".message--error").count() == 1
+    assert page.locator("fieldset[aria-invalid='true']").count() >= 3
+    assert_accessible(page)
+
+
+def test_result_page_is_accessible(live_site, page):
+    page.goto(live_site + QUIZ)
+    answer_everything(page)
+    page.get_by_role("button", name="Submit answers").click()
+    assert page.locator("h1").inner_text().startswith("Your result")
+    assert_accessible(page)
