@@ -6,3 +6,10 @@ class ClassroomsConfig(AppConfig):
 
     name = "classrooms"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from quizzes.signals import attempt_submitted
+
+        from .progress import on_attempt_submitted
+
+        attempt_submitted.connect(on_attempt_submitted, dispatch_uid="classrooms.progress")

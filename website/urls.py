@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from classrooms import urls as classroom_urls
 from lessons import views as lesson_views
 from quizzes import urls as quiz_urls
 from support import urls as support_urls
@@ -28,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("search/", lesson_views.search, name="search"),
     path("learn/", include(quiz_urls)),
+    path("", include(classroom_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("DIGNITY_VAR_DIR", BASE_DIR / "var"))
@@ -157,6 +158,10 @@ CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing does nothing unless publish_scheduled runs periodically.
     "publish-scheduled-pages": {"task": "website.tasks.publish_scheduled", "schedule": 60.0},
+    "teacher-reminder-digests": {
+        "task": "classrooms.tasks.send_reminder_digests",
+        "schedule": crontab(hour=16, minute=0),  # 4 pm in CELERY_TIMEZONE, after school
+    },
 }
 
 # Wagtail's own background tasks (search index updates, reference index) through django-tasks.
@@ -194,6 +199,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+ACCOUNT_ADAPTER = "users.adapter.AccountAdapter"
+# The public sign-up page is for teachers; students join with a class code at /<lang>/join/.
+ACCOUNT_FORMS = {"signup": "users.forms.TeacherSignupForm"}
 
 # ---------------------------------------------------------------------------
 # Internationalisation: Korean first, English beside it; every URL carries its language

@@ -1,0 +1,152 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lessons.models import AudienceBand
+
+# No 0/O, 1/I/L: a code read aloud or copied from a board must not be ambiguous.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8
+
+
+def new_join_code():
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(text):
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+class School(models.Model):
+    """A school (or university) whose teachers run classes on Dignity."""
+
+    class Level(models.TextChoices):
+        MIDDLE = "middle", _("Middle school")
+        HIGH = "high", _("High school")
+        UNIVERSITY = "university", _("University")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.MIDDLE)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("school")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Classroom(models.Model):
+    """A class a teacher (or several co-teachers) runs; students join it with its code."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classrooms", verbose_name=_("school"))
+    name = models.CharField(_("name"), max_length=120)
+    teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="taught_classrooms")
+    audience_band = models.CharField(_("audience band"), max_length=20, choices=AudienceBand.choices)
+    join_code = models.CharField(_("join code"), max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code)
+    join_open = models.BooleanField(_("joining open"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("class")
+        verbose_name_plural = _("classes")
+        ordering = ["school__name", "name"]
+
+    def __str__(self):
+        return f"{self.school} · {self.name}"
+
+    @property
+    def formatted_code(self):
+        return f"{self.join_code[:4]}-{self.join_code[4:]}"
+
+    def regenerate_code(self):
+        self.join_code = new_join_code()
+        while Classroom.objects.filter(join_code=self.join_code).exists():
+            self.join_code = new_join_code()
+        self.save(update_fields=["join_code"])
+
+
+class Enrollment(models.Model):
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="enrollments")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        constraints = [models.UniqueConstraint(fields=["classroom", "student"], name="one_enrollment_per_class")]
+
+    def __str__(self):
+        return f"{self.student} in {self.classroom}"
+
+
+class Assignment(models.Model):
+    """A module, lesson or quiz given to a class, open between two dates."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="assignments")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("item"))
+    opens_at = models.DateTimeField(_("opens"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "page"], name="assign_item_once_per_class"),
+            models.CheckConstraint(condition=Q(due_at__gt=F("opens_at")), name="due_after_opens"),
+        ]
+
+    def __str__(self):
+        return f"{self.page} → {self.classroom}"
+
+
+class LessonProgress(models.Model):
+    """Whether a student has opened and finished a lesson (in any of its languages)."""
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
+    # The page the student opened, and its translation key: reading the English version of a lesson
+    # assigned in Korean counts for the assignment.
+    lesson = models.ForeignKey("lessons.LessonPage", on_delete=models.CASCADE, related_name="+")
+    lesson_key = models.UUIDField(db_index=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        constraints = [models.UniqueConstraint(fields=["student", "lesson_key"], name="one_progress_per_lesson")]
+        indexes = [models.Index(fields=["lesson_key", "student"])]
+
+    def __str__(self):
+        return f"{self.student} · {self.lesson_id}"
+
+
+class ProgressExport(models.Model):
+    """A CSV of a class's progress matrix, built in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    language = models.CharField(max_length=8, default="ko")
+    content = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("progress export")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"export {self.pk} of {self.classroom}"

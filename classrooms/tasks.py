@@ -1,0 +1,88 @@
+"""Background jobs for classes. Each is safe to run twice: the second run finds the work done."""
+
+import csv
+import io
+from datetime import timedelta
+
+from celery import shared_task
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Assignment, Classroom, ProgressExport
+
+
+@shared_task
+def build_progress_export(export_id):
+    """Write the class's progress matrix as CSV (UTF-8 with BOM on download, for spreadsheet programs)."""
+    from .progress import build_matrix
+
+    export = ProgressExport.objects.select_related("classroom").filter(pk=export_id).first()
+    if export is None or export.status == ProgressExport.Status.READY:
+        return
+    with translation.override(export.language):
+        matrix = build_matrix(export.classroom)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        header = [_("Username"), _("Display name")]
+        for column in matrix.columns:
+            header += [f"{column.page.title} · {_('status')}", f"{column.page.title} · {_('best score')}"]
+        writer.writerow(header)
+        for student, cells in matrix.rows:
+            row = [student.username, student.display_name]
+            for cell in cells:
+                score = f"{cell.best}/{cell.max_score}" if cell.best is not None else ""
+                row += [str(cell.label), score]
+            writer.writerow(row)
+    # Reflection answers are never exported: only statuses and scores are written above.
+    ProgressExport.objects.filter(pk=export.pk).update(
+        content=out.getvalue(), status=ProgressExport.Status.READY, finished_at=timezone.now()
+    )
+
+
+@shared_task
+def archive_classroom(classroom_id):
+    Classroom.objects.filter(pk=classroom_id, archived_at__isnull=True).update(
+        archived_at=timezone.now(), join_open=False
+    )
+
+
+@shared_task
+def send_reminder_digests(now_iso=None):
+    """Once a day: tell each teacher about assignments due within a day that students have not finished."""
+    from .progress import Status, build_matrix
+
+    now = timezone.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    due_soon = Q(due_at__gt=now, due_at__lte=now + timedelta(days=1))
+    sent = 0
+    classrooms = (
+        Classroom.objects.filter(archived_at__isnull=True, assignments__in=Assignment.objects.filter(due_soon))
+        .distinct()
+        .prefetch_related("teachers")
+    )
+    lines_by_teacher = {}
+    for classroom in classrooms:
+        matrix = build_matrix(classroom, now=now)
+        for position, column in enumerate(matrix.columns):
+            if not (now < column.assignment.due_at <= now + timedelta(days=1)):
+                continue
+            unfinished = sum(1 for _student, cells in matrix.rows if cells[position].status != Status.COMPLETED)
+            if unfinished:
+                for teacher in classroom.teachers.all():
+                    lines_by_teacher.setdefault(teacher, []).append(
+                        (classroom.name, column.page.title, unfinished, len(matrix.students))
+                    )
+    for teacher, lines in lines_by_teacher.items():
+        if not teacher.email:
+            continue
+        body = "\n".join(
+            _("%(class)s: %(unfinished)s of %(total)s students have not finished “%(title)s”, due tomorrow.")
+            % {"class": name, "unfinished": unfinished, "total": total, "title": title}
+            for name, title, unfinished, total in lines
+        )
+        send_mail(_("Dignity: assignments due tomorrow"), body, settings.DEFAULT_FROM_EMAIL, [teacher.email])
+        sent += 1
+    return sent
