@@ -1,0 +1,70 @@
+"""Accounts: rate limits that let a class log in together, MFA for teachers, the demo class."""
+
+import pytest
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from classrooms.models import Classroom, Enrollment, LessonProgress
+from classrooms.progress import build_matrix
+from quizzes.models import QuizAttempt
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+
+
+def test_a_class_of_30_logs_in_from_one_school_address_within_a_minute(make_user):
+    students = [make_user(f"class-member-{i:02d}") for i in range(30)]
+    for student in students:
+        response = Client(REMOTE_ADDR="203.0.113.7").post(
+            "/ko/accounts/login/", {"login": student.username, "password": "correct-horse-battery"}
+        )
+        assert response.status_code == 302, student.username
+
+
+def test_repeated_failures_for_one_account_are_limited(make_user):
+    student = make_user("target-account")
+    client = Client(REMOTE_ADDR="203.0.113.8")
+    for _ in range(6):
+        client.post("/en/accounts/login/", {"login": student.username, "password": "wrong"})
+    response = client.post("/en/accounts/login/", {"login": student.username, "password": "correct-horse-battery"})
+    assert response.status_code == 200  # the form again, not a login
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_teachers_can_turn_on_totp(make_user):
+    from allauth.account.models import EmailAddress
+
+    teacher = make_user("mfa-teacher", account_type="teacher", email="m@school.example")
+    EmailAddress.objects.create(user=teacher, email=teacher.email, verified=True, primary=True)
+    client = Client()
+    client.force_login(teacher)
+    assert client.get("/en/accounts/2fa/").status_code == 200
+    # Turning MFA on asks for the password again first.
+    response = client.get("/en/accounts/2fa/totp/activate/")
+    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
+    response = client.post(response["Location"], {"password": "correct-horse-battery"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith("/accounts/2fa/totp/activate/")
+    assert 'id="authenticator_secret"' in response.content.decode()
+
+
+def test_demo_class_has_24_students_with_varied_progress():
+    call_command("load_demo", verbosity=0)
+    classroom = Classroom.objects.get(join_code="DEMO2345")
+    assert Enrollment.objects.filter(classroom=classroom).count() == 24
+    assert classroom.teachers.filter(username="teacher").exists()
+    matrix = build_matrix(classroom)
+    statuses = {cell.status for _student, cells in matrix.rows for cell in cells}
+    assert len(statuses) >= 3
+    scores = {a.score for a in QuizAttempt.objects.filter(student__enrollments__classroom=classroom)}
+    assert len(scores) >= 3
+    assert LessonProgress.objects.filter(student__enrollments__classroom=classroom).exists()
+    call_command("load_demo", verbosity=0)
+    assert Classroom.objects.filter(join_code="DEMO2345").count() == 1
