@@ -79,3 +79,6 @@ lock:
 
 clean:
 	rm -rf $(VENV) var
+
+# Further targets (bench, backups) live in mk/*.mk, one file per concern.
+-include mk/*.mk
