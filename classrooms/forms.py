@@ -19,6 +19,11 @@ class JoinCodeForm(forms.Form):
 class ClassroomForm(forms.Form):
     name = forms.CharField(label=_("Class name"), max_length=120)
     audience_band = forms.ChoiceField(label=_("Audience band"), choices=AudienceBand.choices)
+    has_under_14 = forms.BooleanField(
+        label=_("Some students in this class are under 14"),
+        required=False,
+        help_text=_("Then the class code works only after you record that guardians' consent was collected."),
+    )
     school = forms.ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("— a new school —")
     )
@@ -59,3 +64,14 @@ class AssignmentForm(forms.Form):
         if page and self.classroom and Assignment.objects.filter(classroom=self.classroom, page_id=page).exists():
             self.add_error("page", _("This class already has that item assigned."))
         return cleaned
+
+
+class GuardianConsentForm(forms.Form):
+    collected_by = forms.CharField(label=_("Who collected the consent forms"), max_length=120)
+    collected_on = forms.DateField(label=_("Date collected"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_collected_on(self):
+        value = self.cleaned_data["collected_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value

@@ -51,6 +51,11 @@ class Classroom(models.Model):
     audience_band = models.CharField(_("audience band"), max_length=20, choices=AudienceBand.choices)
     join_code = models.CharField(_("join code"), max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code)
     join_open = models.BooleanField(_("joining open"), default=True)
+    # Korea's Personal Information Protection Act (Art. 22-2) asks for a guardian's consent before
+    # processing the data of a child under 14: the code does not work until the teacher records it.
+    has_under_14 = models.BooleanField(_("some students are under 14"), default=False)
+    guardian_consent_by = models.CharField(_("consent collected by"), max_length=120, blank=True)
+    guardian_consent_on = models.DateField(_("consent collected on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
@@ -65,6 +70,10 @@ class Classroom(models.Model):
     @property
     def formatted_code(self):
         return f"{self.join_code[:4]}-{self.join_code[4:]}"
+
+    @property
+    def needs_guardian_consent(self):
+        return self.has_under_14 and not (self.guardian_consent_by and self.guardian_consent_on)
 
     def regenerate_code(self):
         self.join_code = new_join_code()

@@ -86,3 +86,25 @@ def send_reminder_digests(now_iso=None):
         send_mail(_("Dignity: assignments due tomorrow"), body, settings.DEFAULT_FROM_EMAIL, [teacher.email])
         sent += 1
     return sent
+
+
+@shared_task
+def purge_archived_classes(now_iso=None):
+    """Delete classes archived longer than DIGNITY_RETENTION_DAYS, and students left in no other class.
+
+    Safe to run twice: the second run finds nothing old enough.
+    """
+    from django.contrib.auth import get_user_model
+
+    from users.data import delete_account
+
+    now = timezone.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    cutoff = now - timedelta(days=settings.DIGNITY_RETENTION_DAYS)
+    expired = Classroom.objects.filter(archived_at__lt=cutoff)
+    student_ids = set(expired.values_list("enrollments__student_id", flat=True).exclude(enrollments__student_id=None))
+    purged = expired.count()
+    expired.delete()
+    User = get_user_model()
+    for student in User.objects.filter(pk__in=student_ids, account_type="student", enrollments__isnull=True):
+        delete_account(student)
+    return purged

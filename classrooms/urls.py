@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import join, student, teacher
+from .views import data, join, student, teacher
 
 app_name = "classrooms"
 
@@ -16,7 +16,16 @@ teach_patterns = [
     path("classes/<int:classroom_id>/export/", teacher.start_export, name="start_export"),
     path("classes/<int:classroom_id>/archive/", teacher.archive, name="archive"),
     path("classes/<int:classroom_id>/quizzes/<int:quiz_id>/", teacher.quiz_analysis, name="quiz_analysis"),
+    path("classes/<int:classroom_id>/consent/", teacher.record_consent, name="record_consent"),
     path("classes/<int:classroom_id>/students/<int:student_id>/", teacher.student_detail, name="student"),
+    path(
+        "classes/<int:classroom_id>/students/<int:student_id>/data/", teacher.student_data_export, name="student_data"
+    ),
+    path(
+        "classes/<int:classroom_id>/students/<int:student_id>/delete/",
+        teacher.delete_student_account,
+        name="delete_student",
+    ),
     path(
         "classes/<int:classroom_id>/students/<int:student_id>/remove/", teacher.remove_student, name="remove_student"
     ),
@@ -31,6 +40,8 @@ teach_patterns = [
 learn_patterns = [
     path("", student.student_home, name="student_home"),
     path("lessons/<int:lesson_id>/done/", student.mark_lesson_done, name="lesson_done"),
+    path("my-data/", data.my_data, name="my_data"),
+    path("my-data/delete/", data.delete_my_account, name="delete_my_account"),
 ]
 
 join_patterns = [

@@ -2,23 +2,8 @@
 
 from functools import wraps
 
-# No third-party script, style, font, frame or beacon on any public page. The Wagtail admin
-# needs inline scripts and styles, so it gets its own, looser policy.
-PUBLIC_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "frame-src 'none'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# Public pages get their policy from django-csp (CONTENT_SECURITY_POLICY); the Wagtail admin,
+# excluded there, needs inline scripts and styles and gets this looser one.
 ADMIN_CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self' 'unsafe-inline'; frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
@@ -27,7 +12,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 
 class SafetyHeadersMiddleware:
-    """Content-Security-Policy everywhere; no caching and no referrer on help pages."""
+    """The admin's Content-Security-Policy, Permissions-Policy; no caching and no referrer on help pages."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,8 +20,8 @@ class SafetyHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        is_admin = request.path.startswith(self.admin_prefixes)
-        response.setdefault("Content-Security-Policy", ADMIN_CSP if is_admin else PUBLIC_CSP)
+        if request.path.startswith(self.admin_prefixes):
+            response.setdefault("Content-Security-Policy", ADMIN_CSP)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if getattr(request, "leaves_no_trace", False):
             # A shared phone or school computer must not keep a copy of a help page.

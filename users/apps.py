@@ -6,3 +6,6 @@ class UsersConfig(AppConfig):
 
     name = "users"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import lockout  # noqa: F401  (connects the failed-login counters)

@@ -67,6 +67,8 @@ def join(request):
                 form.add_error("code", _("We do not know that code. Check it with your teacher: codes can change."))
             elif not classroom.join_open or classroom.archived_at:
                 form.add_error("code", _("This class is not taking new students right now. Ask your teacher."))
+            elif classroom.needs_guardian_consent:
+                form.add_error("code", _("This class opens once your teacher has recorded your guardian's consent."))
             elif request.user.is_authenticated:
                 if not request.user.is_student:
                     form.add_error("code", _("Only student accounts can join a class."))

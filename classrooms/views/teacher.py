@@ -22,13 +22,15 @@ from wagtail.models import Locale, Page
 
 from lessons.models import LessonPage, ModulePage
 from quizzes.models import QuizAttempt, QuizPage
+from users.data import delete_account
 
 from .. import access
 from ..analysis import class_question_analysis
-from ..forms import AssignmentForm, ClassroomForm
+from ..forms import AssignmentForm, ClassroomForm, GuardianConsentForm
 from ..models import Assignment, Classroom, Enrollment, LessonProgress, ProgressExport, School
 from ..progress import COMPLETION_RULE, build_matrix
 from ..tasks import build_progress_export
+from .data import data_download
 
 
 def teacher_required(view):
@@ -302,3 +304,40 @@ def archive(request, classroom_id):
     archive_classroom.delay_on_commit(classroom.pk)
     messages.success(request, _("The class is being archived."))
     return redirect("classrooms:my_classes")
+
+
+@teacher_required
+@require_POST
+def record_consent(request, classroom_id):
+    classroom = access.teacher_classroom_or_404(request.user, classroom_id)
+    form = GuardianConsentForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("classrooms:classroom", classroom.pk)
+    classroom.guardian_consent_by = form.cleaned_data["collected_by"]
+    classroom.guardian_consent_on = form.cleaned_data["collected_on"]
+    classroom.save(update_fields=["guardian_consent_by", "guardian_consent_on"])
+    messages.success(request, _("Guardian consent recorded. The class code now works."))
+    return redirect("classrooms:classroom", classroom.pk)
+
+
+@teacher_required
+def student_data_export(request, classroom_id, student_id):
+    classroom = access.teacher_classroom_or_404(request.user, classroom_id)
+    student = access.student_in_classroom_or_404(classroom, student_id)
+    return data_download(student)
+
+
+@teacher_required
+@require_POST
+def delete_student_account(request, classroom_id, student_id):
+    classroom = access.teacher_classroom_or_404(request.user, classroom_id)
+    student = access.student_in_classroom_or_404(classroom, student_id)
+    if request.POST.get("confirm") != student.username:
+        messages.error(request, _("Type the student's username to confirm. Nothing was deleted."))
+        return redirect("classrooms:student", classroom.pk, student.pk)
+    delete_account(student)
+    messages.success(request, _("The student's account and all their data were deleted."))
+    return redirect("classrooms:classroom", classroom.pk)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "csp.middleware.CSPMiddleware",
     "support.middleware.SafetyHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -158,6 +160,10 @@ CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULE = {
     # Scheduled publishing does nothing unless publish_scheduled runs periodically.
     "publish-scheduled-pages": {"task": "website.tasks.publish_scheduled", "schedule": 60.0},
+    "purge-archived-classes": {
+        "task": "classrooms.tasks.purge_archived_classes",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "teacher-reminder-digests": {
         "task": "classrooms.tasks.send_reminder_digests",
         "schedule": crontab(hour=16, minute=0),  # 4 pm in CELERY_TIMEZONE, after school
@@ -173,6 +179,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
 AUTHENTICATION_BACKENDS = [
+    "users.lockout.LockoutBackend",  # first: a locked account is refused on every login path
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -255,6 +262,7 @@ WAGTAILIMAGES_IMAGE_MODEL = "lessons.CurriculumImage"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "users.forms_admin.LockoutAwareLoginForm"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Sessions: anonymous readers get no cookie at all (nothing is stored for them).
@@ -262,6 +270,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# ---------------------------------------------------------------------------
+# Content-Security-Policy: nothing from another host on any page a person reads
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# ---------------------------------------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    # The Wagtail admin needs inline scripts and styles; it gets its own policy in support.middleware.
+    "EXCLUDE_URL_PREFIXES": ["/cms/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -274,3 +304,6 @@ LOGGING = {
 
 # Where `manage.py load_demo` reads the demo curriculum from (docs/content-format.md).
 DIGNITY_DEMO_DIR = os.environ.get("DIGNITY_DEMO_DIR", str(BASE_DIR / "demo"))
+
+# Students' data in classes archived longer than this is deleted by a nightly job.
+DIGNITY_RETENTION_DAYS = int(os.environ.get("DIGNITY_RETENTION_DAYS", "365"))
