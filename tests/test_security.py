@@ -36,23 +36,48 @@ def clear_cache():
 
 def test_check_deploy_has_no_warnings():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")}
-    env.update(DJANGO_SETTINGS_MODULE="website.settings.production", DJANGO_SECRET_KEY="k" * 64 + "Zq9!x",
-               DJANGO_ALLOWED_HOSTS="dignity.example")
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        DJANGO_SETTINGS_MODULE="website.settings.production",
+        DJANGO_SECRET_KEY="k" * 64 + "Zq9!x",
+        DJANGO_ALLOWED_HOSTS="dignity.example",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
-                   SECURE_HSTS_PRELOAD=True, SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True)
+@override_settings(
+    SECURE_SSL_REDIRECT=True,
+    SECURE_HSTS_SECONDS=31536000,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+    SECURE_HSTS_PRELOAD=True,
+    SESSION_COOKIE_SECURE=True,
+    CSRF_COOKIE_SECURE=True,
+)
 def test_security_headers_on_every_page_type():
     client = Client()
     assert client.get("/ko/").status_code == 301  # plain HTTP goes to HTTPS
     lesson = LessonPage.objects.live().first()
     quiz = QuizPage.objects.live().first()
-    for url in ("/ko/", "/en/curriculum/", lesson.url, quiz.url, "/ko/help/", "/en/help/report/",
-                "/ko/accounts/login/", "/en/join/", "/ko/search/?q=x", "/ko/nothing-here/"):
+    for url in (
+        "/ko/",
+        "/en/curriculum/",
+        lesson.url,
+        quiz.url,
+        "/ko/help/",
+        "/en/help/report/",
+        "/ko/accounts/login/",
+        "/en/join/",
+        "/ko/search/?q=x",
+        "/ko/nothing-here/",
+    ):
         response = client.get(url, secure=True)
         assert response.status_code in (200, 404), url
         assert "max-age=31536000" in response["Strict-Transport-Security"], url
@@ -71,8 +96,9 @@ def test_session_cookie_is_secure_and_httponly_and_rotates(make_user):
     client = Client()
     client.get("/en/accounts/login/", secure=True)
     client.cookies["sessionid"] = "attacker-chosen"
-    response = client.post("/en/accounts/login/", {"login": "cookie-student", "password": "correct-horse-battery"},
-                           secure=True)
+    response = client.post(
+        "/en/accounts/login/", {"login": "cookie-student", "password": "correct-horse-battery"}, secure=True
+    )
     cookie = response.cookies["sessionid"]
     assert cookie["secure"] and cookie["httponly"]
     assert cookie.value != "attacker-chosen"
@@ -98,6 +124,7 @@ def test_django_admin_is_not_mounted():
 
 
 # -- login lockout ---------------------------------------------------------------------------------------------
+
 
 def test_five_failures_lock_the_account_on_the_people_login(make_user):
     make_user("locked-student")
@@ -126,11 +153,13 @@ def test_a_lock_is_per_account_not_per_address(make_user):
     for _ in range(5):
         client.post("/en/accounts/login/", {"login": "victim", "password": "wrong"})
     response = Client(REMOTE_ADDR="198.51.100.4").post(
-        "/en/accounts/login/", {"login": "classmate", "password": "correct-horse-battery"})
+        "/en/accounts/login/", {"login": "classmate", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
 
 
 # -- data rights -----------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def classroom_with_student(make_user):
@@ -227,6 +256,7 @@ def test_retention_purges_old_archived_classes(classroom_with_student, make_user
 
 # -- under 14 -----------------------------------------------------------------------------------------------------
 
+
 def test_under_14_class_code_works_only_after_consent_is_recorded(classroom_with_student):
     teacher, classroom, _student = classroom_with_student
     classroom.has_under_14 = True
@@ -242,8 +272,10 @@ def test_under_14_class_code_works_only_after_consent_is_recorded(classroom_with
     client.post(f"/en/teach/classes/{classroom.pk}/consent/", {"collected_by": "Ms Kim", "collected_on": future})
     classroom.refresh_from_db()
     assert classroom.needs_guardian_consent
-    client.post(f"/en/teach/classes/{classroom.pk}/consent/",
-                {"collected_by": "Ms Kim (homeroom)", "collected_on": date.today().isoformat()})
+    client.post(
+        f"/en/teach/classes/{classroom.pk}/consent/",
+        {"collected_by": "Ms Kim (homeroom)", "collected_on": date.today().isoformat()},
+    )
     classroom.refresh_from_db()
     assert not classroom.needs_guardian_consent
     assert Client().post("/en/join/", {"code": classroom.join_code}).status_code == 302
