@@ -4,7 +4,6 @@ else. A URL that is not in the matrix fails the test, so a new view must say who
 from datetime import timedelta
 
 import pytest
-
 from allauth.account.models import EmailAddress
 
 from django.contrib.auth.models import Group

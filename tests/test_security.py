@@ -8,7 +8,6 @@ import sys
 from datetime import date, timedelta
 
 import pytest
-
 from allauth.account.models import EmailAddress
 
 from django.apps import apps
@@ -24,7 +23,6 @@ from lessons.models import LessonPage
 from quizzes.attempts import open_attempt, submit
 from quizzes.models import QuizPage
 from tests.conftest import ROOT
-from users.data import delete_account
 
 pytestmark = pytest.mark.django_db
 
