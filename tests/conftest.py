@@ -18,6 +18,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_demo", "--no-accounts", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: cached pages and rate-limit counters never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def ko():
     return Locale.objects.get(language_code="ko")

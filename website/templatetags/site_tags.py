@@ -49,3 +49,11 @@ def curriculum_url(context):
     except Locale.DoesNotExist:
         return ""
     return index.get_url(request) if index else ""
+
+
+@register.simple_tag
+def content_generation():
+    """Changes whenever published content changes: part of every cached fragment's key."""
+    from website.page_cache import content_generation as current
+
+    return current()

@@ -1,0 +1,91 @@
+"""The anonymous full-page cache: served without the database, never personal, purged on publish."""
+
+import pytest
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from lessons.models import LawReference, LessonPage
+from support.models import HelpChannel
+
+pytestmark = pytest.mark.django_db
+
+
+def lesson():
+    return LessonPage.objects.live().filter(locale__language_code="ko").first()
+
+
+def test_second_anonymous_view_is_served_from_the_cache_without_queries():
+    url = lesson().url
+    first = Client().get(url)
+    assert first["X-Dignity-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = Client().get(url)
+    assert second["X-Dignity-Cache"] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert "Content-Security-Policy" in second
+
+
+def test_readers_with_a_cookie_never_get_or_fill_the_cache(make_user):
+    url = lesson().url
+    client = Client()
+    client.force_login(make_user("cached-student"))
+    response = client.get(url)
+    assert "X-Dignity-Cache" not in response
+    assert "Mark this lesson as done" in response.content.decode()
+    anonymous = Client().get(url)
+    assert "Mark this lesson as done" not in anonymous.content.decode()
+
+
+def test_help_and_account_pages_are_never_cached():
+    for url in ("/ko/help/", "/en/help/report/", "/en/accounts/login/", "/en/join/", "/ko/search/?q=x"):
+        Client().get(url)
+        assert "X-Dignity-Cache" not in Client().get(url), url
+
+
+def test_publishing_purges_cached_pages():
+    page = lesson()
+    Client().get(page.url)
+    page.title = "새 제목으로 고침"
+    page.save_revision().publish()
+    response = Client().get(page.url)
+    assert response["X-Dignity-Cache"] == "miss"
+    assert "새 제목으로 고침" in response.content.decode()
+
+
+def test_a_law_or_help_channel_change_purges_cached_lessons():
+    page = LessonPage.objects.live().get(slug="deepfakes-and-the-law", locale__language_code="ko")
+    Client().get(page.url)
+    law = LawReference.objects.get(key="sca-14-2", locale__language_code="ko")
+    law.penalty = "바뀐 형량 문구"
+    law.save_revision().publish()
+    assert "바뀐 형량 문구" in Client().get(page.url).content.decode()
+    channel = HelpChannel.objects.get(key="youth-1388", locale__language_code="ko")
+    channel.name = "바뀐 이름 1388"
+    channel.save()
+    assert "바뀐 이름 1388" in Client().get(page.url).content.decode()
+
+
+def test_drafts_are_never_served_from_the_cache():
+    page = lesson()
+    Client().get(page.url)
+    page.title = "아직 발행 안 된 초안"
+    page.save_revision()  # a draft, not published
+    assert "아직 발행 안 된 초안" not in Client().get(page.url).content.decode()
+
+
+def test_signed_in_readers_get_the_lesson_body_from_a_fragment_cache(make_user):
+    page = lesson()
+    client = Client()
+    client.force_login(make_user("fragment-reader"))
+    client.get(page.url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(page.url)
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        client.get(page.url)
+    assert len(warm) < len(cold)
