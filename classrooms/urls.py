@@ -17,6 +17,7 @@ teach_patterns = [
     path("classes/<int:classroom_id>/archive/", teacher.archive, name="archive"),
     path("classes/<int:classroom_id>/quizzes/<int:quiz_id>/", teacher.quiz_analysis, name="quiz_analysis"),
     path("classes/<int:classroom_id>/consent/", teacher.record_consent, name="record_consent"),
+    path("classes/<int:classroom_id>/co-teachers/", teacher.add_co_teacher, name="add_co_teacher"),
     path("classes/<int:classroom_id>/students/<int:student_id>/", teacher.student_detail, name="student"),
     path(
         "classes/<int:classroom_id>/students/<int:student_id>/data/", teacher.student_data_export, name="student_data"

@@ -113,6 +113,7 @@ MATRIX = {
     "classrooms:archive": ("POST", {"classroom_id": "classroom"}, TEACHER_POST),
     "classrooms:quiz_analysis": ("GET", {"classroom_id": "classroom", "quiz_id": "quiz"}, TEACHER_OWN),
     "classrooms:record_consent": ("POST", {"classroom_id": "classroom"}, TEACHER_POST),
+    "classrooms:add_co_teacher": ("POST", {"classroom_id": "classroom"}, TEACHER_POST),
     "classrooms:student": ("GET", {"classroom_id": "classroom", "student_id": "student_a"}, TEACHER_OWN),
     "classrooms:student_data": ("GET", {"classroom_id": "classroom", "student_id": "student_a"}, TEACHER_OWN),
     "classrooms:delete_student": ("POST", {"classroom_id": "classroom", "student_id": "student_a"}, TEACHER_POST),

@@ -470,3 +470,17 @@ def test_teacher_signup_requires_an_email():
     assert user.is_teacher
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
+
+
+def test_co_teachers_share_a_class(classroom, teacher, other_teacher, make_user):
+    client = client_for(teacher)
+    url = f"/en/teach/classes/{classroom.pk}/co-teachers/"
+    response = client.post(url, {"email": "nobody@school.example"}, follow=True)
+    assert "No teacher with that verified email" in response.content.decode()
+    unverified = make_user("teacher-x", account_type="teacher", email="x@school.example")
+    EmailAddress.objects.create(user=unverified, email=unverified.email, verified=False, primary=True)
+    client.post(url, {"email": "x@school.example"})
+    assert not classroom.teachers.filter(pk=unverified.pk).exists()
+    client.post(url, {"email": other_teacher.email.upper()})
+    assert classroom.teachers.filter(pk=other_teacher.pk).exists()
+    assert client_for(other_teacher).get(f"/en/teach/classes/{classroom.pk}/").status_code == 200

@@ -341,3 +341,20 @@ def delete_student_account(request, classroom_id, student_id):
     delete_account(student)
     messages.success(request, _("The student's account and all their data were deleted."))
     return redirect("classrooms:classroom", classroom.pk)
+
+
+@teacher_required
+@require_POST
+def add_co_teacher(request, classroom_id):
+    """Share a class with another teacher, found by the verified email address they signed up with."""
+    classroom = access.teacher_classroom_or_404(request.user, classroom_id)
+    email = (request.POST.get("email") or "").strip()
+    address = EmailAddress.objects.filter(email__iexact=email, verified=True, user__account_type="teacher").first()
+    if address is None:
+        messages.error(request, _("No teacher with that verified email address. Nothing changed."))
+    elif classroom.teachers.filter(pk=address.user_id).exists():
+        messages.info(request, _("That teacher already teaches this class."))
+    else:
+        classroom.teachers.add(address.user)
+        messages.success(request, _("%(name)s now co-teaches this class.") % {"name": address.user})
+    return redirect("classrooms:classroom", classroom.pk)
