@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Case, Max, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -156,7 +156,12 @@ def build_matrix(classroom, now=None, student=None):
         rows = (
             QuizAttempt.objects.filter(in_class, quiz__translation_key__in=quiz_keys)
             .values("student_id", "quiz__translation_key", "state")
-            .annotate(best=Max("score"), max_score=Max("max_score"), passed=Max("passed"))
+            # Max over a boolean is not portable (PostgreSQL has no max(boolean)): take the max of 0/1.
+            .annotate(
+                best=Max("score"),
+                max_score=Max("max_score"),
+                passed=Max(Case(When(passed=True, then=1), default=0)),
+            )
         )
         for row in rows:
             attempts[(row["student_id"], row["quiz__translation_key"], row["state"])] = row

@@ -32,14 +32,40 @@ def open_attempt(student, quiz):
 
 
 def save_answers(attempt, answers):
-    """Store answers in progress (autosave, or a form sent back with a message)."""
+    """Store answers in progress (autosave, or a form sent back with a message).
+
+    Returns False and stores nothing once the attempt has been submitted. An autosave can still be
+    on its way when the student presses Submit; it must not rewrite the answers of a scored attempt.
+    """
     with transaction.atomic():
-        for question_id, value in answers.items():
-            if isinstance(value, str):
-                defaults = {"text": value, "choice_ids": []}
-            else:
-                defaults = {"choice_ids": value, "text": ""}
-            Answer.objects.update_or_create(attempt=attempt, question_id=question_id, defaults=defaults)
+        # The same gate as submit(): a write first, so the database orders us against a concurrent
+        # submit (a row lock on PostgreSQL, the write lock on SQLite) and we see its outcome.
+        still_open = QuizAttempt.objects.filter(pk=attempt.pk, state=QuizAttempt.State.IN_PROGRESS).update(
+            state=QuizAttempt.State.IN_PROGRESS
+        )
+        if not still_open:
+            return False
+        _write_answers(attempt, answers)
+    return True
+
+
+def _write_answers(attempt, answers):
+    """Insert new answers and update changed ones in a few queries: autosave calls this every few seconds.
+
+    Only called behind the gate in save_answers, so two saves of one attempt never interleave.
+    """
+    existing = {answer.question_id: answer for answer in Answer.objects.filter(attempt=attempt)}
+    new, changed = [], []
+    for question_id, value in answers.items():
+        text, choice_ids = (value, []) if isinstance(value, str) else ("", list(value))
+        answer = existing.get(question_id)
+        if answer is None:
+            new.append(Answer(attempt=attempt, question_id=question_id, text=text, choice_ids=choice_ids))
+        elif (answer.text, answer.choice_ids) != (text, choice_ids):
+            answer.text, answer.choice_ids = text, choice_ids
+            changed.append(answer)
+    Answer.objects.bulk_create(new)
+    Answer.objects.bulk_update(changed, ["text", "choice_ids"])
 
 
 def submit(attempt, answers):
@@ -71,9 +97,15 @@ def submit(attempt, answers):
                 for question in questions
             ]
         )
-        transaction.on_commit(lambda: attempt_submitted.send(sender=QuizAttempt, attempt=attempt))
+        transaction.on_commit(lambda: _announce(attempt.pk))
     attempt.refresh_from_db()
     return True
+
+
+def _announce(attempt_id):
+    """Tell listeners (progress) about the attempt as committed, not as this request last saw it."""
+    attempt = QuizAttempt.objects.select_related("quiz", "student").get(pk=attempt_id)
+    attempt_submitted.send(sender=QuizAttempt, attempt=attempt)
 
 
 def stored_answers(attempt):

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from .attempts import AttemptLimitReached, open_attempt, save_answers, stored_answers, submit
 from .models import QuizAttempt
@@ -18,6 +20,7 @@ ERRORS = {
     "unknown_question": gettext_lazy("That answer is for a question this quiz does not have. Nothing was saved."),
     "unknown_choice": gettext_lazy("That choice is not one of this question's choices. Nothing was saved."),
     "bad_scale": gettext_lazy("Choose a number from 1 to 5. Nothing was saved."),
+    "out_of_date": gettext_lazy("This quiz form is out of date. Reload the page and try again."),
 }
 
 
@@ -41,7 +44,7 @@ def serve_quiz(request, quiz):
                 # Double click, retry, or Back-then-submit: the same result, nothing new recorded.
                 return HttpResponseRedirect(reverse("quizzes:result", args=[attempt.pk]))
             if request.POST.get("revision") != str(attempt.revision_id):
-                return HttpResponseBadRequest(_("This quiz form is out of date. Reload the page and try again."))
+                return HttpResponseBadRequest(str(ERRORS["out_of_date"]))
         else:
             last = latest_attempt(user, quiz)
             starting_over = request.method == "POST" and "start_new" in request.POST
@@ -102,6 +105,37 @@ def serve_quiz(request, quiz):
         )
     submit(attempt, answers)
     return HttpResponseRedirect(reverse("quizzes:result", args=[attempt.pk]))
+
+
+@login_required
+@require_POST
+def autosave(request, attempt_id):
+    """Store the answers of the student's own attempt in progress, as the quiz form would send them.
+
+    Never scores or submits: only the plain form POST does that. The JavaScript sends the whole form,
+    so a question left blank is stored blank (unticking every box clears an answer).
+    """
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related("revision"),
+        pk=attempt_id,
+        student=request.user,
+        state=QuizAttempt.State.IN_PROGRESS,
+    )
+    if request.POST.get("revision", str(attempt.revision_id)) != str(attempt.revision_id):
+        return autosave_refused("out_of_date")
+    try:
+        answers, _missing = clean_answers(questions_of(attempt.quiz_as_seen), request.POST, require_all=False)
+    except AnswerError as error:
+        return autosave_refused(str(error))
+    if not save_answers(attempt, answers):
+        # Submitted by another request while this one was on its way.
+        raise Http404
+    return JsonResponse({"saved": True, "saved_at": timezone.now().isoformat()})
+
+
+def autosave_refused(code):
+    """400 with a machine-readable code and a sentence a person can read; nothing was stored."""
+    return JsonResponse({"saved": False, "error": code, "message": str(ERRORS[code])}, status=400)
 
 
 @login_required

@@ -362,23 +362,25 @@ def test_per_question_analysis_and_reflections_only_as_totals(classroom, make_us
             if not q.scored:
                 answers[q.id] = "3" if q.type == "reflection_scale" else "private words of a student"
         submit(open_attempt(student, check_quiz), answers)
-    summaries = {s.question.id: s for s in class_question_analysis(classroom, check_quiz)}
-    assert summaries[first.id].share_right == 25
-    assert summaries[first.id].most_common_wrong == (wrong.text, 3)
-    reflections = [s for s in summaries.values() if not s.question.scored]
+    statistics = {q.id: q for q in class_question_analysis(classroom, check_quiz).questions}
+    assert statistics[first.id].share_right == 25
+    assert (statistics[first.id].top_wrong_text, statistics[first.id].top_wrong_count) == (wrong.text, 3)
+    reflections = [q for q in statistics.values() if not q.scored]
     url = f"/en/teach/classes/{classroom.pk}/quizzes/{check_quiz.pk}/"
     html = client_for(teacher).get(url).content.decode()
     assert "private words of a student" not in html
     if reflections:
-        assert all(s.reflection_hidden for s in reflections)  # 4 < 5 answered
-        enrol_more = enrol(classroom, make_user, 1, prefix="late")[0]
+        assert all(q.reflection_hidden for q in reflections)  # 4 < 5 answered
+        late = enrol(classroom, make_user, 1, prefix="late")[0]
         answers = correct_answers(check_quiz)
         for q in questions:
             if not q.scored:
                 answers[q.id] = "3" if q.type == "reflection_scale" else "private words of a student"
-        submit(open_attempt(enrol_more, check_quiz), answers)
-        summaries = class_question_analysis(classroom, check_quiz)
-        assert not any(s.reflection_hidden for s in summaries if not s.question.scored)
+        submit(open_attempt(late, check_quiz), answers)
+        questions_now = class_question_analysis(classroom, check_quiz).questions
+        assert not any(q.reflection_hidden for q in questions_now if not q.scored)
+        scales = [q for q in questions_now if q.type == "reflection_scale"]
+        assert all(q.scale_counts["3"] == 5 for q in scales)
         assert "private words of a student" not in client_for(teacher).get(url).content.decode()
 
 

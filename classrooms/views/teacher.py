@@ -265,7 +265,7 @@ def quiz_analysis(request, classroom_id, quiz_id):
         {
             "classroom": classroom,
             "quiz": quiz,
-            "summaries": class_question_analysis(classroom, quiz),
+            "statistics": class_question_analysis(classroom, quiz),
         },
     )
 
