@@ -323,3 +323,16 @@ def test_lesson_body_headings_start_at_h2():
     for lesson in LessonPage.objects.all():
         levels = [block.value["level"] for block in lesson.body if block.block_type == "heading"]
         assert levels and set(levels) <= {"h2", "h3"}, lesson.slug
+
+
+def test_editors_see_which_lessons_cite_a_reference(admin_client):
+    law = LawReference.objects.get(key="sca-14-2", locale__language_code="en")
+    citing = law.citing_lessons()
+    assert citing.exists()
+    listing = admin_client.get("/cms/snippets/lessons/lawreference/").content.decode()
+    assert "Lessons citing it" in listing
+    usage = admin_client.get(f"/cms/snippets/lessons/lawreference/usage/{law.pk}/").content.decode()
+    from django.utils.html import escape
+
+    for lesson in citing:
+        assert escape(lesson.title) in usage
