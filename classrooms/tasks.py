@@ -28,8 +28,9 @@ def build_progress_export(export_id):
         out = io.StringIO()
         writer = csv.writer(out)
         header = [_("Username"), _("Display name")]
+        status_label, score_label = _("status"), _("best score")
         for column in matrix.columns:
-            header += [f"{column.page.title} · {_('status')}", f"{column.page.title} · {_('best score')}"]
+            header += [f"{column.page.title} · {status_label}", f"{column.page.title} · {score_label}"]
         writer.writerow(header)
         for student, cells in matrix.rows:
             row = [student.username, student.display_name]
