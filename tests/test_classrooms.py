@@ -415,8 +415,15 @@ def test_reminder_digest_counts_unfinished_students(classroom, teacher, make_use
 
 
 def test_archive_closes_the_class(classroom, teacher, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+    from classrooms.tasks import archive_classroom
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client_for(teacher).post(f"/en/teach/classes/{classroom.pk}/archive/")
+    classroom.refresh_from_db()
+    assert classroom.archived_at is None  # nothing happens before the transaction commits
+    assert len(callbacks) == 1  # the archive job is queued on commit
+    archive_classroom.apply(args=[classroom.pk])  # what the worker runs
+    archive_classroom.apply(args=[classroom.pk])  # safe to run twice
     classroom.refresh_from_db()
     assert classroom.archived_at is not None and not classroom.join_open
 
