@@ -222,6 +222,7 @@ class Command(BaseCommand):
                 )
             )
         middle_school = next(school for school in schools if school.level == "middle")
+        # The bench classes, one of 30 and one of 300, with the same assignments and the same teacher.
         bench = [
             Classroom(
                 school=middle_school,
@@ -274,10 +275,11 @@ class Command(BaseCommand):
         position = 0
         self.bench_members = set()
         for size, classroom in self.bench_classes.items():
-            for student_id in self.student_ids[position : position + size]:
-                self.class_of[student_id] = classroom
-                self.bench_members.add(student_id)
+            roster = self.student_ids[position : position + size]
             position += size
+            self.bench_members.update(roster)
+            for student_id in roster:
+                self.class_of[student_id] = classroom
         rest = self.student_ids[position:]
         for n, student_id in enumerate(rest):
             self.class_of[student_id] = self.classrooms[n % len(self.classrooms)]

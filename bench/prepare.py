@@ -1,0 +1,82 @@
+"""Turn seed_scale's manifest into what Locust needs: URLs, and signed-in sessions for the students.
+
+Run by bench/run.py inside Django, with the same settings and secret key as the server under test:
+
+    DJANGO_SETTINGS_MODULE=bench.settings python -m bench.prepare MANIFEST FIXTURES
+
+Signing thousands of students in through the login form would spend minutes of PBKDF2 before the
+first measurement (the login scenario measures exactly that, separately), so the session rows a
+login would leave behind are written directly: the same data django.contrib.auth.login() stores.
+"""
+
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+SESSIONS_PER_POOL = 15_000  # more than a pool can use up in a run at full scale
+
+
+def main(manifest_path, fixtures_path):
+    import django
+
+    django.setup()
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.urls import reverse
+    from django.utils import timezone, translation
+    from django.utils.crypto import get_random_string
+
+    from lessons.models import LessonPage
+    from quizzes.models import QuizPage
+
+    translation.activate("ko")
+    manifest = json.loads(Path(manifest_path).read_text())
+    User = get_user_model()
+    backend = "django.contrib.auth.backends.ModelBackend"
+    expires = timezone.now() + timedelta(days=1)
+    store = SessionStore()
+    rows = []
+
+    def session_for(user):
+        key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+        data = {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: backend,
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        return key
+
+    pool = manifest["pool_students"]
+    half = len(pool) // 2
+    users = {user.pk: user for user in User.objects.filter(pk__in=pool).only("pk", "password", "username")}
+    quiz_pool = [users[pk] for pk in pool[:half][:SESSIONS_PER_POOL]]
+    mixed_pool = [users[pk] for pk in pool[half:][:SESSIONS_PER_POOL]]
+    teacher = User.objects.get(username=manifest["teacher"])
+    fixtures = {
+        "password": manifest["password"],
+        "lessons": [page.url for page in LessonPage.objects.filter(pk__in=manifest["lessons"]).order_by("path")],
+        "quiz": QuizPage.objects.get(pk=manifest["bench_quiz"]).url,
+        "matrix": {size: reverse("classrooms:progress", args=[pk]) for size, pk in manifest["bench_classes"].items()},
+        "login": reverse("account_login"),
+        "teacher_session": session_for(teacher),
+        # Disjoint pools: a student who has submitted the bench quiz meets their result, not a fresh form.
+        "sessions": {
+            "quiz": [session_for(user) for user in quiz_pool],
+            "mixed": [session_for(user) for user in mixed_pool],
+        },
+        "logins": {
+            "login": [user.username for user in quiz_pool],
+            "mixed": [user.username for user in mixed_pool],
+        },
+    }
+    Session.objects.bulk_create(rows, batch_size=5_000)
+    Path(fixtures_path).write_text(json.dumps(fixtures))
+    print(f"{len(rows):,} sessions ready for {len(quiz_pool) + len(mixed_pool):,} students and the teacher.")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
