@@ -736,9 +736,15 @@ def main(argv=None):
     parser.add_argument("--only", help="comma-separated scenario keys to run (the baseline always runs)")
     parser.add_argument("--budget", type=int, help="abort after this many seconds (default 900, smoke 180)")
     parser.add_argument(
-        "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="a database on the local PostgreSQL to connect to for CREATE/DROP DATABASE (BENCH_PG_URL)",
     )
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"))
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        help="the local Redis for the cache; only this run's keys are deleted afterwards (BENCH_REDIS_URL)",
+    )
     parser.add_argument("--out", default=str(ROOT / "var" / "bench"), help="where the JSON goes")
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process query counts")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")

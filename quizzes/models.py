@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -94,9 +95,9 @@ class QuizAttempt(models.Model):
     def __str__(self):
         return f"{self.student} · {self.quiz} · {self.get_state_display()}"
 
-    @property
+    @cached_property
     def quiz_as_seen(self):
-        """The quiz page as it was in the revision the student saw."""
+        """The quiz page as it was in the revision the student saw (deserialised once per request)."""
         return self.revision.as_object()
 
     @property

@@ -29,12 +29,6 @@ OUR_APPS = ["users", "support", "lessons", "quizzes", "classrooms", "website"]
 # app: (the error that stops its round trip today, why). Each is an xfail(strict): when it is fixed the
 # test says so, and the entry goes.
 KNOWN_IRREVERSIBLE = {
-    "website": (
-        r"UNIQUE constraint failed: wagtailcore_page\.path|duplicate key value violates unique constraint "
-        r"\"wagtailcore_page_path",
-        "website.0002_home_pages reverses as a no-op: going back to zero drops website_homepage but leaves the "
-        "home pages' wagtailcore_page rows, so going forward again collides on their tree path",
-    ),
     "users": (
         r'Cannot query "Permission object',
         "users to zero takes every Wagtail app back with it, and Wagtail's own wagtailimages.0023 reverse fails "

@@ -53,10 +53,25 @@ def create_home_pages(apps, schema_editor):
                         site_name="Dignity")
 
 
+def remove_home_pages(apps, schema_editor):
+    """Going back: remove the home pages' tree rows too, so going forward again finds their paths free.
+
+    Pages below them stay in the tree and belong to the new home pages created on the way forward.
+    """
+    Page = apps.get_model("wagtailcore.Page")
+    Site = apps.get_model("wagtailcore.Site")
+    HomePage = apps.get_model("website.HomePage")
+    home_ids = list(HomePage.objects.values_list("pk", flat=True))
+    Site.objects.filter(root_page_id__in=home_ids).delete()
+    HomePage.objects.filter(pk__in=home_ids).delete()
+    Page.objects.filter(pk__in=home_ids).delete()
+    Page.objects.filter(depth=1).update(numchild=Page.objects.filter(depth=2).count())
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("website", "0001_initial"),
         ("wagtailcore", "0094_alter_page_locale"),
     ]
 
-    operations = [migrations.RunPython(create_home_pages, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(create_home_pages, remove_home_pages)]
