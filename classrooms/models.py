@@ -159,3 +159,18 @@ class ProgressExport(models.Model):
 
     def __str__(self):
         return f"export {self.pk} of {self.classroom}"
+
+
+class ReminderDigest(models.Model):
+    """That a teacher's reminder digest for a day was sent: a redelivered or repeated job sends nothing."""
+
+    teacher = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder digest")
+        constraints = [models.UniqueConstraint(fields=["teacher", "day"], name="one_digest_per_teacher_per_day")]
+
+    def __str__(self):
+        return f"{self.teacher_id} {self.day}"

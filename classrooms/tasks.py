@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Assignment, Classroom, ProgressExport
+from .models import Assignment, Classroom, ProgressExport, ReminderDigest
 
 
 @shared_task
@@ -76,8 +76,14 @@ def send_reminder_digests(now_iso=None):
                     lines_by_teacher.setdefault(teacher, []).append(
                         (classroom.name, column.page.title, unfinished, len(matrix.students))
                     )
+    day = timezone.localdate(now)
     for teacher, lines in lines_by_teacher.items():
         if not teacher.email:
+            continue
+        # Claim the day first: a second run (beat firing twice, a redelivery after a lost worker)
+        # finds the row and mails nobody again.
+        _digest, created = ReminderDigest.objects.get_or_create(teacher=teacher, day=day)
+        if not created:
             continue
         body = "\n".join(
             _("%(class)s: %(unfinished)s of %(total)s students have not finished “%(title)s”, due tomorrow.")
