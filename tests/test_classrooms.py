@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -319,6 +320,19 @@ def test_progress_rules_and_matrix(
     assert matrix.columns[position[lesson.pk]].completed == 2
     html = client_for(teacher).get(f"/en/teach/classes/{classroom.pk}/progress/").content.decode()
     assert "completed when the student marks it done or passes its check quiz" in html
+    # Each student's row links to their page and shows each cell's status and best score.
+    bob_row = re.search(
+        rf'<tr><th scope="row"><a href="/en/teach/classes/{classroom.pk}/students/{bob.pk}/">[^<]*</a></th>(.*?)</tr>',
+        html,
+    )
+    assert bob_row, "Bob's row links to his page"
+    cells = re.findall(r'<td class="status status--(\w+)">(.*?)</td>', bob_row.group(1))
+    assert [status for status, _text in cells] == [matrix_cell.status for matrix_cell in rows[bob.username]]
+    lesson_text = cells[position[lesson.pk]][1]
+    best = cell(bob, lesson)
+    assert lesson_text == f"Completed<br>{best.best}/{best.max_score}"
+    module_cell = cell(bob, module)
+    assert cells[position[module.pk]] == ("overdue", f"Overdue ({module_cell.done}/{module_cell.total})")
 
 
 def test_matrix_uses_the_same_number_of_queries_whatever_the_size(teacher, make_user, lesson, check_quiz):
