@@ -15,6 +15,15 @@ from django.utils.translation import gettext as _
 from .models import Assignment, Classroom, ProgressExport, ReminderDigest
 
 
+def spreadsheet_safe(value):
+    """A cell a spreadsheet program will not run as a formula (a nickname like "=HYPERLINK(…)").
+
+    OWASP's advice for CSV injection: prefix a leading = + - @ tab or carriage return with a quote.
+    """
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 @shared_task
 def build_progress_export(export_id):
     """Write the class's progress matrix as CSV (UTF-8 with BOM on download, for spreadsheet programs)."""
@@ -31,13 +40,13 @@ def build_progress_export(export_id):
         status_label, score_label = _("status"), _("best score")
         for column in matrix.columns:
             header += [f"{column.page.title} · {status_label}", f"{column.page.title} · {score_label}"]
-        writer.writerow(header)
+        writer.writerow([spreadsheet_safe(value) for value in header])
         for student, cells in matrix.rows:
             row = [student.username, student.display_name]
             for cell in cells:
                 score = f"{cell.best}/{cell.max_score}" if cell.best is not None else ""
                 row += [str(cell.label), score]
-            writer.writerow(row)
+            writer.writerow([spreadsheet_safe(value) for value in row])
     # Reflection answers are never exported: only statuses and scores are written above.
     ProgressExport.objects.filter(pk=export.pk).update(
         content=out.getvalue(), status=ProgressExport.Status.READY, finished_at=timezone.now()

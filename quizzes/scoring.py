@@ -66,6 +66,10 @@ def questions_of(quiz_page):
     return questions
 
 
+# A reflection is a few sentences; the form's textarea says so too (maxlength).
+MAX_TEXT_ANSWER = 4000
+
+
 class AnswerError(ValueError):
     """An answer that does not fit the quiz: nothing is saved."""
 
@@ -83,7 +87,9 @@ def clean_answers(questions, data, require_all=True):
     for question in questions:
         name = f"q-{question.id}"
         if question.type in REFLECTION_TYPES:
-            text = (data.get(name) or "").strip()[:4000]
+            text = (data.get(name) or "").strip()
+            if len(text) > MAX_TEXT_ANSWER:
+                raise AnswerError("too_long")
             if question.type == "reflection_scale" and text and text not in {"1", "2", "3", "4", "5"}:
                 raise AnswerError("bad_scale")
             answers[question.id] = text

@@ -20,6 +20,9 @@ ERRORS = {
     "unknown_question": gettext_lazy("That answer is for a question this quiz does not have. Nothing was saved."),
     "unknown_choice": gettext_lazy("That choice is not one of this question's choices. Nothing was saved."),
     "bad_scale": gettext_lazy("Choose a number from 1 to 5. Nothing was saved."),
+    "too_long": gettext_lazy(
+        "An answer is longer than 4,000 characters. Shorten it and send it again; nothing was saved."
+    ),
     "out_of_date": gettext_lazy("This quiz form is out of date. Reload the page and try again."),
 }
 

@@ -12,6 +12,7 @@ from lessons import views as lesson_views
 from quizzes import urls as quiz_urls
 from support import urls as support_urls
 
+handler400 = "website.views.bad_request"
 handler404 = "website.views.page_not_found"
 handler500 = "website.views.server_error"
 

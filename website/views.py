@@ -1,6 +1,7 @@
 """Error pages with the site's chrome, and the fallback for a page missing in one language."""
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
@@ -58,3 +59,9 @@ def _plain_response(content):
     from django.http import HttpResponseServerError
 
     return HttpResponseServerError(content)
+
+
+def bad_request(request, exception=None):
+    """A malformed request, or one too large to read (413): a clear page, and nothing was saved."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    return render(request, "400.html", {"too_large": too_large}, status=413 if too_large else 400)

@@ -67,7 +67,12 @@ def create_classroom(request):
                 level=data["school_level"] or School.Level.MIDDLE,
                 region=data["school_region"],
             )
-            classroom = Classroom.objects.create(school=school, name=data["name"], audience_band=data["audience_band"])
+            classroom = Classroom.objects.create(
+                school=school,
+                name=data["name"],
+                audience_band=data["audience_band"],
+                has_under_14=data["has_under_14"],
+            )
             classroom.teachers.add(request.user)
         messages.success(request, _("Class created. Share its code with your students."))
         return redirect("classrooms:classroom", classroom.pk)

@@ -121,3 +121,21 @@ def test_visitor_reaches_a_high_school_lesson_in_korean_and_sees_law_and_help(li
     assert page.locator("section.card--help").is_visible()
     assert page.locator("section.card--help a[href^='tel:']").count() >= 1
     assert page.locator("#teacher-notes").count() == 0
+
+
+def test_the_too_large_page_passes_axe_and_keeps_the_help_bar(live_site, page):
+    # A real form post, padded past the 2.5 MB limit for form fields, as a pasted essay would be.
+    page.goto(live_site + "/en/join/")
+    page.evaluate(
+        """() => {
+            const form = document.querySelector('main form[method="post"]');
+            const pad = document.createElement('input');
+            pad.type = 'hidden'; pad.name = 'padding'; pad.value = 'x'.repeat(3000000);
+            form.appendChild(pad);
+        }"""
+    )
+    with page.expect_navigation():
+        page.locator('main form[method="post"] button, main form[method="post"] [type=submit]').first.click()
+    assert page.locator("h1").inner_text() == "What you sent is too large"
+    assert page.locator("[data-quick-exit]").count() >= 1
+    assert_accessible(page)

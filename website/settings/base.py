@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads the body: an oversized request gets the 413 page with the site's chrome.
+    "website.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -268,6 +270,11 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILADMIN_USER_LOGIN_FORM = "users.forms_admin.LockoutAwareLoginForm"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Form fields (not files) beyond this are refused with a 413 page (Django's default, 2.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Any body beyond this, files included, is refused before it is read; images are capped lower below.
+DIGNITY_MAX_REQUEST_BYTES = int(os.environ.get("DIGNITY_MAX_REQUEST_BYTES", 20 * 1024 * 1024))
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 # Sessions: anonymous readers get no cookie at all (nothing is stored for them).
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,228 @@
+"""Hostile input from students and teachers: script in every text field they can fill is escaped on
+every page that shows it; oversized fields, bodies and uploads get a clear message and store nothing;
+a nickname that looks like a spreadsheet formula cannot run in the teacher's CSV."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from classrooms.models import Assignment, Classroom, Enrollment, ProgressExport, School
+from lessons.models import CurriculumImage
+from quizzes.models import Answer, QuizAttempt, QuizPage
+from quizzes.scoring import questions_of
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def teacher(make_user):
+    user = make_user("hostile-teacher", account_type="teacher", email="h@school.example")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def reflection_quiz():
+    """A live Korean check quiz with a free-text reflection question, under a middle-school lesson."""
+    for quiz in QuizPage.objects.live().filter(locale__language_code="ko").order_by("path"):
+        if any(q.type == "reflection_text" for q in questions_of(quiz)):
+            return quiz
+    raise AssertionError("the demo curriculum has no quiz with a free-text reflection")
+
+
+def test_script_in_every_text_field_is_escaped_on_every_page_that_shows_it(teacher):
+    teacher_client = signed_in(teacher)
+    # The teacher fills every free-text field of a class: its name, a new school's name and region,
+    # and who collected the guardians' consent.
+    response = teacher_client.post(
+        "/en/teach/classes/new/",
+        {
+            "name": PAYLOAD,
+            "audience_band": "middle_school",
+            "has_under_14": "on",
+            "school_name": PAYLOAD,
+            "school_level": "middle",
+            "school_region": PAYLOAD,
+        },
+    )
+    assert response.status_code == 302
+    classroom = Classroom.objects.get(teachers=teacher)
+    assert classroom.name == PAYLOAD and classroom.school.name == PAYLOAD and classroom.has_under_14
+    teacher_client.post(
+        f"/en/teach/classes/{classroom.pk}/consent/",
+        {"collected_by": PAYLOAD, "collected_on": date.today().isoformat()},
+    )
+    classroom.refresh_from_db()
+    assert classroom.guardian_consent_by == PAYLOAD
+
+    # A student joins with a nickname full of markup and writes it into a reflection.
+    student_client = Client()
+    assert student_client.post("/en/join/", {"code": classroom.join_code}).status_code == 302
+    response = student_client.post(
+        "/en/join/account/",
+        {
+            "username": "curious-otter-7",
+            "display_name": PAYLOAD[:60],
+            "password1": "a-long-pass-77",
+            "password2": "a-long-pass-77",
+        },
+    )
+    assert response.status_code == 302
+    student = Enrollment.objects.get(classroom=classroom).student
+    quiz = reflection_quiz()
+    lesson = quiz.get_parent().specific
+    Assignment.objects.create(classroom=classroom, page=lesson, due_at=timezone.now() + timezone.timedelta(days=3))
+    Assignment.objects.create(classroom=classroom, page=quiz, due_at=timezone.now() + timezone.timedelta(days=3))
+    student_client.get(quiz.url)
+    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
+    reflection = next(q for q in questions_of(quiz) if q.type == "reflection_text")
+    # Only the reflection is answered: the form comes back with it kept (and shown) and the rest missing.
+    page = student_client.post(
+        quiz.url, {f"q-{reflection.id}": PAYLOAD, "attempt": attempt.pk, "revision": attempt.revision_id}
+    )
+    assert page.status_code == 400
+    assert Answer.objects.get(attempt=attempt, question_id=reflection.id).text == PAYLOAD
+
+    base = f"/en/teach/classes/{classroom.pk}"
+    pages = {
+        "teacher: my classes": teacher_client.get("/en/teach/"),
+        "teacher: class": teacher_client.get(f"{base}/"),
+        "teacher: join sheet": teacher_client.get(f"{base}/join-sheet/"),
+        "teacher: progress matrix": teacher_client.get(f"{base}/progress/"),
+        "teacher: one student": teacher_client.get(f"{base}/students/{student.pk}/"),
+        "teacher: quiz analysis": teacher_client.get(f"{base}/quizzes/{quiz.pk}/"),
+        "student: quiz with the kept reflection": page,
+        "student: reopened quiz": student_client.get(quiz.url),
+        "student: my learning": student_client.get("/en/learn/"),
+        "student: my data": student_client.get("/en/learn/my-data/"),
+    }
+    shown = set()
+    for name, response in pages.items():
+        assert response.status_code in (200, 400), name
+        html = response.content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html, name
+        if ESCAPED[:40] in html:
+            shown.add(name)
+    # Every field reaches at least one page, escaped: class and school on the teacher's pages, the
+    # nickname in the matrix and on the student's page, the reflection in the student's own form.
+    assert {"teacher: class", "teacher: progress matrix", "teacher: one student", "student: reopened quiz"} <= shown
+    assert "student: my learning" in shown  # the class's name on the student's assignments
+
+
+def test_a_formula_for_a_nickname_cannot_run_in_the_teachers_spreadsheet(
+    teacher, make_user, django_capture_on_commit_callbacks
+):
+    school = School.objects.create(name="Formula School")
+    classroom = Classroom.objects.create(school=school, name="=1+2", audience_band="middle_school")
+    classroom.teachers.add(teacher)
+    for name in ('=HYPERLINK("http://evil.example","x")', "+1", "-2", "@SUM(A1)", "plain"):
+        student = make_user(f"formula-{Enrollment.objects.count()}", display_name=name)
+        Enrollment.objects.create(classroom=classroom, student=student)
+    lesson = QuizPage.objects.live().filter(locale__language_code="ko").first().get_parent()
+    Assignment.objects.create(classroom=classroom, page=lesson, due_at=timezone.now() + timezone.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(teacher).post(f"/ko/teach/classes/{classroom.pk}/export/")
+    export = ProgressExport.objects.get(classroom=classroom)
+    rows = list(csv.reader(io.StringIO(export.content)))
+    names = [row[1] for row in rows[1:]]
+    assert sorted(names) == sorted(['\'=HYPERLINK("http://evil.example","x")', "'+1", "'-2", "'@SUM(A1)", "plain"])
+
+
+# -- oversized input -----------------------------------------------------------------------------------------------
+
+
+def test_a_body_over_the_form_limit_gets_a_clear_413_and_nothing_is_stored(teacher):
+    school = School.objects.create(name="Big School")
+    classroom = Classroom.objects.create(school=school, name="big", audience_band="middle_school")
+    response = Client().post("/en/join/", {"code": classroom.join_code, "padding": "x" * 3_000_000})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "too large" in html and "nothing was saved" in html
+    assert 'class="quick-exit' in html  # the site's chrome, with help and Quick Exit
+    # In Korean too.
+    korean = Client().post("/ko/join/", {"code": classroom.join_code, "padding": "x" * 3_000_000})
+    assert korean.status_code == 413 and "저장되지 않았" in korean.content.decode()
+    # The same code, sent at a normal size, works: the refusal was about size only.
+    assert Client().post("/en/join/", {"code": classroom.join_code}).status_code == 302
+
+
+@override_settings(DIGNITY_MAX_REQUEST_BYTES=50_000)
+def test_an_upload_over_the_request_cap_is_refused_before_it_is_read(admin_client):
+    before = CurriculumImage.objects.count()
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * 100_000, content_type="image/png")
+    response = admin_client.post("/cms/images/add/", {"title": "big", "file": big})
+    assert response.status_code == 413
+    assert CurriculumImage.objects.count() == before
+
+
+@override_settings(WAGTAILIMAGES_MAX_UPLOAD_SIZE=1_000)
+def test_an_image_over_the_image_limit_gets_a_form_message(admin_client):
+    before = CurriculumImage.objects.count()
+    big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * 5_000, content_type="image/png")
+    response = admin_client.post("/cms/images/add/", {"title": "big", "file": big})
+    assert response.status_code == 200
+    # Wagtail's own message, in the editor's language (Korean here): "this file is too big (4.9 KB)…"
+    [error] = response.context["form"].errors["file"]
+    assert "너무 큽니다" in error and error in response.content.decode()
+    assert CurriculumImage.objects.count() == before
+
+
+def test_overlong_text_fields_get_a_message_and_store_nothing(teacher):
+    client = signed_in(teacher)
+    response = client.post(
+        "/en/teach/classes/new/",
+        {"name": "x" * 121, "audience_band": "middle_school", "school_name": "S", "school_level": "middle"},
+    )
+    assert response.status_code == 400 and "at most 120 characters" in response.content.decode()
+    assert not Classroom.objects.exists() and not School.objects.exists()
+
+    school = School.objects.create(name="Long School")
+    classroom = Classroom.objects.create(school=school, name="long", audience_band="middle_school")
+    joiner = Client()
+    joiner.post("/en/join/", {"code": classroom.join_code})
+    response = joiner.post(
+        "/en/join/account/",
+        {
+            "username": "long-name-1",
+            "display_name": "n" * 61,
+            "password1": "a-long-pass-77",
+            "password2": "a-long-pass-77",
+        },
+    )
+    assert response.status_code in (200, 400) and "at most 60 characters" in response.content.decode()
+    assert not Enrollment.objects.exists()
+
+
+def test_an_overlong_reflection_is_refused_and_nothing_is_saved(make_user):
+    student = make_user("long-reflection")
+    client = signed_in(student)
+    quiz = reflection_quiz()
+    client.get(quiz.url)
+    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
+    reflection = next(q for q in questions_of(quiz) if q.type == "reflection_text")
+    data = {f"q-{reflection.id}": "a" * 4001, "attempt": attempt.pk, "revision": attempt.revision_id}
+    response = client.post(quiz.url, data)
+    assert response.status_code == 400
+    assert "4,000" in response.content.decode() or "4000" in response.content.decode()
+    assert not Answer.objects.filter(attempt=attempt).exists()
+    attempt.refresh_from_db()
+    assert attempt.state == QuizAttempt.State.IN_PROGRESS
+    # Autosave refuses it the same way.
+    autosave = client.post(f"/ko/learn/attempts/{attempt.pk}/save/", data)
+    assert autosave.status_code == 400 and autosave.json()["error"] == "too_long"
+    assert not Answer.objects.filter(attempt=attempt).exists()
