@@ -295,7 +295,8 @@ def bandit_high(path, *extra):
 
 def test_bandit_finds_no_high_severity_issue_in_our_code(tmp_path):
     # The positive control: bandit does flag a shell command built from input as high severity.
-    (tmp_path / "bad.py").write_text("import subprocess\n\ndef run(name):\n    subprocess.call('ls ' + name, shell=True)\n")
+    bad = "import subprocess\n\n\ndef run(name):\n    subprocess.call('ls ' + name, shell=True)\n"
+    (tmp_path / "bad.py").write_text(bad)
     assert [test_id for test_id, _f, _l in bandit_high(tmp_path)] == ["B602"]
     exclude = ",".join(str(ROOT / name) for name in (".venv", "var", "tests", "node_modules"))
     assert bandit_high(ROOT, "-x", exclude) == []

@@ -12,8 +12,13 @@ MO = ROOT / "locale/ko/LC_MESSAGES/django.mo"
 
 
 def unquote(block):
-    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block)).encode().decode("unicode_escape").encode(
-        "latin-1").decode("utf-8")
+    return (
+        "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block))
+        .encode()
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode("utf-8")
+    )
 
 
 def entries():

@@ -72,5 +72,3 @@ def curriculum_url(context):
 def content_generation():
     """Changes whenever published content changes: part of every cached fragment's key."""
     return current_generation()
-
-
