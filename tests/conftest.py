@@ -46,3 +46,25 @@ def make_user(db, django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def make_teacher(make_user):
+    """A teacher whose email is verified, as the teacher views require."""
+    from allauth.account.models import EmailAddress
+
+    def make(username, email=None, **extra):
+        user = make_user(username, account_type="teacher", email=email or f"{username}@school.example", **extra)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+    return make
+
+
+def client_for(user):
+    """A test client signed in as `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

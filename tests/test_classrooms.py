@@ -23,6 +23,7 @@ from lessons.models import LessonPage, ModulePage
 from quizzes.attempts import open_attempt, submit
 from quizzes.models import QuizPage
 from quizzes.scoring import questions_of
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,23 +34,13 @@ def clear_cache():
 
 
 @pytest.fixture
-def teacher(make_user):
-    user = make_user("teacher-a", account_type="teacher", email="a@school.example")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+def teacher(make_teacher):
+    return make_teacher("teacher-a", email="a@school.example")
 
 
 @pytest.fixture
-def other_teacher(make_user):
-    user = make_user("teacher-b", account_type="teacher", email="b@school.example")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
+def other_teacher(make_teacher):
+    return make_teacher("teacher-b", email="b@school.example")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import io
 from datetime import date
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
@@ -17,6 +16,7 @@ from classrooms.models import Assignment, Classroom, Enrollment, ProgressExport,
 from lessons.models import CurriculumImage
 from quizzes.models import Answer, QuizAttempt, QuizPage
 from quizzes.scoring import questions_of
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +24,9 @@ PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
 
 
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
-def teacher(make_user):
-    user = make_user("hostile-teacher", account_type="teacher", email="h@school.example")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+def teacher(make_teacher):
+    return make_teacher("hostile-teacher")
 
 
 def reflection_quiz():
@@ -46,7 +38,7 @@ def reflection_quiz():
 
 
 def test_script_in_every_text_field_is_escaped_on_every_page_that_shows_it(teacher):
-    teacher_client = signed_in(teacher)
+    teacher_client = client_for(teacher)
     # The teacher fills every free-text field of a class: its name, a new school's name and region,
     # and who collected the guardians' consent.
     response = teacher_client.post(
@@ -136,7 +128,7 @@ def test_a_formula_for_a_nickname_cannot_run_in_the_teachers_spreadsheet(
     lesson = QuizPage.objects.live().filter(locale__language_code="ko").first().get_parent()
     Assignment.objects.create(classroom=classroom, page=lesson, due_at=timezone.now() + timezone.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=True):
-        signed_in(teacher).post(f"/ko/teach/classes/{classroom.pk}/export/")
+        client_for(teacher).post(f"/ko/teach/classes/{classroom.pk}/export/")
     export = ProgressExport.objects.get(classroom=classroom)
     rows = list(csv.reader(io.StringIO(export.content)))
     names = [row[1] for row in rows[1:]]
@@ -183,7 +175,7 @@ def test_an_image_over_the_image_limit_gets_a_form_message(admin_client):
 
 
 def test_overlong_text_fields_get_a_message_and_store_nothing(teacher):
-    client = signed_in(teacher)
+    client = client_for(teacher)
     response = client.post(
         "/en/teach/classes/new/",
         {"name": "x" * 121, "audience_band": "middle_school", "school_name": "S", "school_level": "middle"},
@@ -210,7 +202,7 @@ def test_overlong_text_fields_get_a_message_and_store_nothing(teacher):
 
 def test_an_overlong_reflection_is_refused_and_nothing_is_saved(make_user):
     student = make_user("long-reflection")
-    client = signed_in(student)
+    client = client_for(student)
     quiz = reflection_quiz()
     client.get(quiz.url)
     attempt = QuizAttempt.objects.get(student=student, quiz=quiz)

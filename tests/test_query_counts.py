@@ -9,7 +9,6 @@ reader), as a server sees them all day.
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 
 from django.db import connection
 from django.test import Client
@@ -20,6 +19,7 @@ from classrooms.models import Assignment, Classroom, Enrollment, LessonProgress,
 from lessons.models import LessonPage
 from quizzes.models import QuizAttempt, QuizPage
 from quizzes.scoring import questions_of
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,6 @@ def count(client, method, url, data=None):
     return len(queries), response
 
 
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def lesson():
     return LessonPage.objects.live().get(slug="what-deepfakes-are", locale__language_code="ko")
@@ -59,18 +53,18 @@ def test_anonymous_lesson_from_the_cache_makes_no_query(lesson):
 
 def test_signed_in_student_lesson(lesson, make_user):
     # A first reader warms the caches; the measured student has never opened the lesson (records "started").
-    signed_in(make_user("warm-reader")).get(lesson.url)
+    client_for(make_user("warm-reader")).get(lesson.url)
     student = make_user("counted-reader")
-    queries, _response = count(signed_in(student), "get", lesson.url)
+    queries, _response = count(client_for(student), "get", lesson.url)
     assert LessonProgress.objects.filter(student=student).count() == 1
     assert queries == BUDGET["lesson, signed-in student"], queries
 
 
 def test_quiz_page_and_submission(lesson, make_user):
     quiz = QuizPage.objects.child_of(lesson).live().get()
-    signed_in(make_user("warm-taker")).get(quiz.url)
+    client_for(make_user("warm-taker")).get(quiz.url)
     student = make_user("counted-taker")
-    client = signed_in(student)
+    client = client_for(student)
     opened, _response = count(client, "get", quiz.url)
     assert opened == BUDGET["quiz page, opening an attempt"], opened
     attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
@@ -84,9 +78,8 @@ def test_quiz_page_and_submission(lesson, make_user):
     assert submitted == BUDGET["quiz submission"], submitted
 
 
-def test_progress_matrix_costs_the_same_for_30_and_300_students(lesson, make_user, django_user_model):
-    teacher = make_user("matrix-counter", account_type="teacher", email="m@school.example")
-    EmailAddress.objects.create(user=teacher, email=teacher.email, verified=True, primary=True)
+def test_progress_matrix_costs_the_same_for_30_and_300_students(lesson, make_teacher, django_user_model):
+    teacher = make_teacher("matrix-counter")
     school = School.objects.create(name="Counting School")
     quiz = QuizPage.objects.child_of(lesson).live().get()
     counts = {}
@@ -103,7 +96,7 @@ def test_progress_matrix_costs_the_same_for_30_and_300_students(lesson, make_use
         due = timezone.now() + timedelta(days=2)
         for page in (lesson, quiz, lesson.get_parent()):
             Assignment.objects.create(classroom=classroom, page=page, due_at=due)
-        client = signed_in(teacher)
+        client = client_for(teacher)
         client.get(f"/ko/teach/classes/{classroom.pk}/progress/")
         counts[size], response = count(client, "get", f"/ko/teach/classes/{classroom.pk}/progress/")
         assert response.content.decode().count('<th scope="row">') == size

@@ -16,6 +16,7 @@ from quizzes.attempts import open_attempt, save_answers, submit
 from quizzes.models import QuizPage
 from quizzes.scoring import questions_of
 from quizzes.statistics import quiz_statistics
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +82,6 @@ def editor(make_user):
 
 def statistics_url(quiz):
     return reverse("quizzes_statistics", args=[quiz.pk])
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_shares_and_the_most_chosen_wrong_answer(quiz, four_attempts):
