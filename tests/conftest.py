@@ -23,7 +23,11 @@ def fresh_cache():
     """Each test starts with an empty cache: cached pages and rate-limit counters never leak between tests."""
     from django.core.cache import cache
 
+    from website.page_cache import forget_content_generation, recent_pages
+
     cache.clear()
+    forget_content_generation()
+    recent_pages.clear()
     yield
 
 

@@ -89,3 +89,56 @@ def test_signed_in_readers_get_the_lesson_body_from_a_fragment_cache(make_user):
     with CaptureQueriesContext(connection) as cold:
         client.get(page.url)
     assert len(warm) < len(cold)
+
+
+def test_a_lost_generation_key_never_brings_back_old_pages():
+    """If the cache loses the generation (a restart, an eviction), pages cached under it must not return."""
+    from django.core.cache import cache
+
+    from website.page_cache import GENERATION_KEY, forget_content_generation
+
+    page = lesson()
+    assert Client().get(page.url)["X-Dignity-Cache"] == "miss"
+    assert Client().get(page.url)["X-Dignity-Cache"] == "hit"
+    cache.delete(GENERATION_KEY)
+    forget_content_generation()
+    LessonPage.objects.filter(pk=page.pk).update(title="제목이 몰래 바뀜")  # no publish signal on purpose
+    response = Client().get(page.url)
+    assert response["X-Dignity-Cache"] == "miss"
+    assert "제목이 몰래 바뀜" in response.content.decode()
+
+
+def test_other_processes_see_a_publish_within_the_memo_time(monkeypatch):
+    from django.core.cache import cache
+
+    from website import page_cache
+
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    page_cache.forget_content_generation()
+    before = page_cache.content_generation()
+    cache.incr(page_cache.GENERATION_KEY)  # another web process publishes
+    assert page_cache.content_generation() == before  # this process still has it in memory...
+    clock[0] += page_cache.GENERATION_MEMO_SECONDS + 0.01
+    assert page_cache.content_generation() == before + 1  # ...for at most GENERATION_MEMO_SECONDS
+    page_cache.bump_content_generation()  # a publish in this process is seen at once
+    assert page_cache.content_generation() == before + 2
+
+
+def test_hot_pages_are_served_from_process_memory_and_memory_is_bounded():
+    from django.core.cache import cache
+
+    from website.page_cache import _RecentPages
+
+    page = lesson()
+    Client().get(page.url)
+    # Drop the shared copy but keep the generation: this process still answers from memory.
+    generation = cache.get("content-generation")
+    cache.clear()
+    cache.set("content-generation", generation, None)
+    assert Client().get(page.url)["X-Dignity-Cache"] == "hit"
+    recent = _RecentPages()
+    for number in range(recent.MAX_ENTRIES + 10):
+        recent.put(f"k{number}", (b"", {}))
+    assert len(recent._entries) == recent.MAX_ENTRIES
+    assert recent.get("k0") is None and recent.get(f"k{recent.MAX_ENTRIES + 9}") is not None

@@ -10,29 +10,89 @@ cached page at once (lessons embed law references and help channels, so a finer 
 """
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 
 GENERATION_KEY = "content-generation"
 CACHED_PREFIXES = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 NEVER_CACHED = ("/help/", "/learn/", "/teach/", "/join/", "/accounts/", "/search/", "/_util/")
 TIMEOUT = 60 * 60
+# Each process remembers the generation this long, so a cache hit costs one round trip to the
+# cache, not two. A publish is seen at once by the process that made it and within this long by
+# every other web process.
+GENERATION_MEMO_SECONDS = 1.0
+_memo = {"generation": None, "until": 0.0}
 
 
 def content_generation():
+    now = time.monotonic()
+    if _memo["until"] > now:
+        return _memo["generation"]
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, None)
-        generation = cache.get(GENERATION_KEY, 1)
+        # Start from the clock, not from 1: if the key is ever lost (a cache restart, an eviction),
+        # the new generation is still newer than every page cached under the old one.
+        cache.add(GENERATION_KEY, _fresh_generation(), None)
+        generation = cache.get(GENERATION_KEY)
+    _memo.update(generation=generation, until=now + GENERATION_MEMO_SECONDS)
     return generation
 
 
+def forget_content_generation():
+    _memo["until"] = 0.0
+
+
+class _RecentPages:
+    """The most read pages of this process, in memory, in front of the shared cache.
+
+    Keys carry the content generation, so an entry can only be as stale as the generation memo
+    (GENERATION_MEMO_SECONDS); old generations' entries simply age out. At most MAX_ENTRIES pages of
+    about 20 KB each are kept (a few MB per process).
+    """
+
+    MAX_ENTRIES = 256
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.MAX_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+recent_pages = _RecentPages()
+
+
 def bump_content_generation(**kwargs):
+    forget_content_generation()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+        cache.set(GENERATION_KEY, _fresh_generation(), None)
+
+
+def _fresh_generation():
+    return time.time_ns()
 
 
 def _cacheable_request(request):
@@ -57,16 +117,25 @@ class AnonymousPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
-        cached = cache.get(key)
+        cached = recent_pages.get(key)
+        if cached is None:
+            cached = cache.get(key)
+            if cached is not None:
+                recent_pages.put(key, cached)
         if cached is not None:
-            cached["X-Dignity-Cache"] = "hit"
-            return cached
+            content, headers = cached
+            response = HttpResponse(content, headers=headers)
+            response["X-Dignity-Cache"] = "hit"
+            return response
         response = self.get_response(request)
         if self._storable(response):
-            response["X-Dignity-Cache"] = "miss"
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
-            cache.set(key, response, TIMEOUT)
+            # The bytes and the headers, not the response object: a hit then unpickles two plain values.
+            stored = (response.content, dict(response.items()))
+            cache.set(key, stored, TIMEOUT)
+            recent_pages.put(key, stored)
+            response["X-Dignity-Cache"] = "miss"
         return response
 
     @staticmethod
