@@ -101,6 +101,12 @@ def test_session_cookie_is_secure_and_httponly_and_rotates(make_user):
     assert cookie["secure"] and cookie["httponly"]
     assert cookie.value != "attacker-chosen"
     session_key = cookie.value
+    # A browser-session cookie (no Max-Age), and on the server the session lasts a school day at most.
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    from django.contrib.sessions.models import Session as StoredSession
+
+    stored = StoredSession.objects.get(session_key=session_key)
+    assert timedelta(hours=9) < stored.expire_date - timezone.now() <= timedelta(hours=10)
     client.post("/en/accounts/logout/", secure=True)
     from django.contrib.sessions.models import Session
 

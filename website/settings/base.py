@@ -281,6 +281,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Sessions: anonymous readers get no cookie at all (nothing is stored for them).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A school day: a student signs in once in the morning (no 500 logins at every bell), and a session
+# left open on a shared school computer is gone by the evening. Sign-ins also end when the browser
+# closes (ACCOUNT_SESSION_REMEMBER = False), whichever comes first.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", 10 * 60 * 60))
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
