@@ -59,3 +59,30 @@ def test_result_page_is_accessible(live_site, page):
     page.get_by_role("button", name="Submit answers").click()
     assert page.locator("h1").inner_text().startswith("Your result")
     assert_accessible(page)
+
+
+def test_a_quiz_can_be_answered_and_submitted_with_the_keyboard_alone(live_site, page):
+    """Tab through the page, Space to choose, type into text boxes, Enter on the submit button."""
+    page.goto(live_site + QUIZ)
+    questions = page.locator("main fieldset").count()
+    answered = set()
+    focused = (
+        "() => { const e = document.activeElement; return {tag: e.tagName, type: e.type || '', "
+        "name: e.name || '', text: (e.innerText || '').trim()}; }"
+    )
+    for _step in range(400):
+        page.keyboard.press("Tab")
+        element = page.evaluate(focused)
+        if element["type"] in ("radio", "checkbox") and element["name"] not in answered:
+            page.keyboard.press("Space")
+            answered.add(element["name"])
+        elif element["tag"] == "TEXTAREA" and element["name"] not in answered:
+            page.keyboard.type("Thinking about it.")
+            answered.add(element["name"])
+        elif element["tag"] == "BUTTON" and element["text"] == "Submit answers":
+            break
+    assert len(answered) == questions
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text().startswith("Your result")
+    assert page.locator("text=Practice result: nothing was stored.").count() == 1
