@@ -142,3 +142,42 @@ def test_hot_pages_are_served_from_process_memory_and_memory_is_bounded():
         recent.put(f"k{number}", (b"", {}))
     assert len(recent._entries) == recent.MAX_ENTRIES
     assert recent.get("k0") is None and recent.get(f"k{recent.MAX_ENTRIES + 9}") is not None
+
+
+# -- routing, remembered per content generation --------------------------------------------------------------
+
+
+def test_a_remembered_route_follows_a_rename_and_an_unpublish(make_user):
+    from tests.conftest import client_for
+
+    reader = client_for(make_user("route-reader"))  # signed in: no anonymous page cache in the way
+    page = lesson()
+    old_url = page.url
+    assert reader.get(old_url).status_code == 200
+    assert reader.get(old_url).status_code == 200  # now from the remembered route
+    page.slug = "renamed-lesson"
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert_not_served(reader.get(old_url))
+    assert reader.get(page.url).status_code == 200
+    page.unpublish()
+    assert_not_served(reader.get(page.url))
+
+
+def test_a_remembered_route_is_never_used_for_a_page_that_is_no_longer_live(make_user):
+    """Even if the generation did not move (another process, a bulk update), a non-live page is not served."""
+    from tests.conftest import client_for
+
+    reader = client_for(make_user("route-reader-2"))
+    page = lesson()
+    assert reader.get(page.url).status_code == 200
+    LessonPage.objects.filter(pk=page.pk).update(live=False)  # no signal on purpose
+    assert_not_served(reader.get(page.url))
+
+
+def assert_not_served(response):
+    """The Korean page is gone: a 404, or the notice-bearing redirect to its English translation."""
+    if response.status_code == 302:
+        assert "/en/" in response["Location"] and "untranslated=ko" in response["Location"]
+    else:
+        assert response.status_code == 404

@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 
 BUDGET = {
     "lesson, anonymous, cache hit": 0,
-    "lesson, signed-in student": 21,
-    "quiz page, opening an attempt": 30,
-    "quiz submission": 31,
+    "lesson, signed-in student": 18,
+    "quiz page, opening an attempt": 24,
+    "quiz submission": 24,
     "progress matrix": 19,
 }
 
