@@ -158,3 +158,13 @@ def assert_accessible(page):
         if violation["impact"] in ("serious", "critical")
     ]
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
+
+
+def log_in(page, live_site, username, password):
+    """Sign in through the site's own login form, as a person would."""
+    page.goto(live_site + "/en/accounts/login/")
+    page.locator("#id_login").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()

@@ -8,20 +8,12 @@ import pytest
 import yaml
 
 from lessons.demo.loader import stable_uuid
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 LESSON_FILE = ROOT / "demo/curriculum/03-deepfakes-and-ai/what-deepfakes-are.en.yaml"
-
-
-def log_in(page, live_site, username, password):
-    page.goto(live_site + "/en/accounts/login/")
-    page.locator("#id_login").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def test_teacher_student_loop(live_site, context_factory):

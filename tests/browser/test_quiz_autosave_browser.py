@@ -3,21 +3,13 @@ says so, a reload brings them back, and a lost connection is shown and retried."
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 
 QUIZ = "/en/curriculum/deepfakes-and-ai/deepfakes-and-the-law/check/"
 # A choice saves after 0.5 s, text after a 3 s pause, a retry after 2 s: allow for a slow machine.
 SAVE_TIMEOUT_MS = 12_000
-
-
-def log_in_as_student(page, live_site):
-    page.goto(live_site + "/en/accounts/login/")
-    page.locator("#id_login").fill("student")
-    page.locator("#id_password").fill("dignity-student-2026")
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
 
 
 def open_quiz(page, live_site):
@@ -67,7 +59,7 @@ def in_a_fresh_tab(page, live_site):
 def test_answers_save_as_they_change_and_come_back_after_a_reload(live_site, page):
     from playwright.sync_api import expect
 
-    log_in_as_student(page, live_site)
+    log_in(page, live_site, "student", "dignity-student-2026")
     open_quiz(page, live_site)
     assert_accessible(page)
     name, values = first_radio_group(page)
@@ -93,7 +85,7 @@ def test_answers_save_as_they_change_and_come_back_after_a_reload(live_site, pag
 def test_offline_is_shown_and_the_save_is_retried(live_site, page):
     from playwright.sync_api import expect
 
-    log_in_as_student(page, live_site)
+    log_in(page, live_site, "student", "dignity-student-2026")
     open_quiz(page, live_site)
     name, values = first_radio_group(page)
     choose_another(page, name, values)

@@ -3,17 +3,9 @@ test_safety_browser.py), each with the help bar and Quick Exit."""
 
 import re
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 
 LESSON = "/en/curriculum/deepfakes-and-ai/deepfakes-and-the-law/"
-
-
-def log_in(page, live_site, username, password):
-    page.goto(live_site + "/en/accounts/login/")
-    page.locator("#id_login").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def href(page, selector):
