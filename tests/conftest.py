@@ -20,14 +20,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty cache: cached pages and rate-limit counters never leak between tests."""
-    from django.core.cache import cache
+    """Each test starts with empty caches: cached pages and rate-limit counters never leak between tests."""
+    from django.core.cache import caches
 
-    from website.page_cache import forget_content_generation, recent_pages
+    from website.page_cache import forget_content_generation
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     forget_content_generation()
-    recent_pages.clear()
     yield
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -128,7 +129,7 @@ def test_other_processes_see_a_publish_within_the_memo_time(monkeypatch):
 def test_hot_pages_are_served_from_process_memory_and_memory_is_bounded():
     from django.core.cache import cache
 
-    from website.page_cache import _RecentPages
+    from website.page_cache import local_cache
 
     page = lesson()
     Client().get(page.url)
@@ -137,11 +138,11 @@ def test_hot_pages_are_served_from_process_memory_and_memory_is_bounded():
     cache.clear()
     cache.set("content-generation", generation, None)
     assert Client().get(page.url)["X-Dignity-Cache"] == "hit"
-    recent = _RecentPages()
-    for number in range(recent.MAX_ENTRIES + 10):
-        recent.put(f"k{number}", (b"", {}))
-    assert len(recent._entries) == recent.MAX_ENTRIES
-    assert recent.get("k0") is None and recent.get(f"k{recent.MAX_ENTRIES + 9}") is not None
+    # Bounded: filling it past MAX_ENTRIES drops the oldest entries, the newest stay.
+    limit = settings.CACHES["local"]["OPTIONS"]["MAX_ENTRIES"]
+    for number in range(limit + 10):
+        local_cache.set(f"k{number}", (b"", {}))
+    assert local_cache.get("k0") is None and local_cache.get(f"k{limit + 9}") is not None
 
 
 # -- routing, remembered per content generation --------------------------------------------------------------

@@ -1,5 +1,4 @@
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +6,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from .page_cache import content_generation
+from .page_cache import content_generation, get_shared, set_shared
 
 
 class HomePage(Page):
@@ -35,7 +34,7 @@ class HomePage(Page):
         if not path_components:
             return super().route(request, path_components)
         key = f"route:{content_generation()}:{self.pk}:{'/'.join(path_components)}"
-        found = cache.get(key)
+        found = get_shared(key)
         if found is not None:
             page_id, content_type_id = found
             model = ContentType.objects.get_for_id(content_type_id).model_class()
@@ -45,7 +44,7 @@ class HomePage(Page):
         result = super().route(request, path_components)
         page, args, kwargs = result
         if not args and not kwargs:
-            cache.set(key, (page.pk, page.content_type_id), 60 * 60)
+            set_shared(key, (page.pk, page.content_type_id))
         return result
 
     def get_context(self, request, *args, **kwargs):

@@ -10,12 +10,10 @@ cached page at once (lessons embed law references and help channels, so a finer 
 """
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 
 GENERATION_KEY = "content-generation"
@@ -27,6 +25,7 @@ TIMEOUT = 60 * 60
 # every other web process.
 GENERATION_MEMO_SECONDS = 1.0
 _memo = {"generation": None, "until": 0.0}
+local_cache = caches["local"]
 
 
 def content_generation():
@@ -47,40 +46,19 @@ def forget_content_generation():
     _memo["until"] = 0.0
 
 
-class _RecentPages:
-    """The most read pages of this process, in memory, in front of the shared cache.
-
-    Keys carry the content generation, so an entry can only be as stale as the generation memo
-    (GENERATION_MEMO_SECONDS); old generations' entries simply age out. At most MAX_ENTRIES pages of
-    about 20 KB each are kept (a few MB per process).
-    """
-
-    MAX_ENTRIES = 256
-
-    def __init__(self):
-        self._entries = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.MAX_ENTRIES:
-                self._entries.popitem(last=False)
-
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
+def get_shared(key):
+    """A value kept under the content generation: this process's memory first, then the shared cache."""
+    value = local_cache.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local_cache.set(key, value)
+    return value
 
 
-recent_pages = _RecentPages()
+def set_shared(key, value):
+    cache.set(key, value, TIMEOUT)
+    local_cache.set(key, value)
 
 
 def bump_content_generation(**kwargs):
@@ -117,11 +95,7 @@ class AnonymousPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
-        cached = recent_pages.get(key)
-        if cached is None:
-            cached = cache.get(key)
-            if cached is not None:
-                recent_pages.put(key, cached)
+        cached = get_shared(key)
         if cached is not None:
             content, headers = cached
             response = HttpResponse(content, headers=headers)
@@ -132,9 +106,7 @@ class AnonymousPageCacheMiddleware:
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
             # The bytes and the headers, not the response object: a hit then unpickles two plain values.
-            stored = (response.content, dict(response.items()))
-            cache.set(key, stored, TIMEOUT)
-            recent_pages.put(key, stored)
+            set_shared(key, (response.content, dict(response.items())))
             response["X-Dignity-Cache"] = "miss"
         return response
 

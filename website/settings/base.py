@@ -143,6 +143,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dignity"}}
+# Each process's own memory in front of the shared cache, for values whose keys carry the content
+# generation (anonymous pages, page routes): they can only be as stale as the generation each
+# process remembers for a second (website.page_cache). Bounded: about 512 pages of ~20 KB.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "dignity-local",
+    "TIMEOUT": 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 512},
+}
 
 # ---------------------------------------------------------------------------
 # Celery: eager (in-process) unless a broker is configured
