@@ -8,20 +8,22 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .attempts import AttemptLimitReached, open_attempt, save_answers, stored_answers, submit
 from .models import QuizAttempt
-from .scoring import AnswerError, clean_answers, passed, questions_of, score
+from .scoring import MAX_TEXT_ANSWER, AnswerError, clean_answers, passed, questions_of, score
 
 ERRORS = {
     "unknown_question": gettext_lazy("That answer is for a question this quiz does not have. Nothing was saved."),
     "unknown_choice": gettext_lazy("That choice is not one of this question's choices. Nothing was saved."),
     "bad_scale": gettext_lazy("Choose a number from 1 to 5. Nothing was saved."),
-    "too_long": gettext_lazy(
-        "An answer is longer than 4,000 characters. Shorten it and send it again; nothing was saved."
+    "too_long": format_lazy(
+        gettext_lazy("An answer is longer than {limit} characters. Shorten it and send it again; nothing was saved."),
+        limit=f"{MAX_TEXT_ANSWER:,}",
     ),
     "out_of_date": gettext_lazy("This quiz form is out of date. Reload the page and try again."),
 }
@@ -73,6 +75,7 @@ def serve_quiz(request, quiz):
         "attempt": attempt,
         "questions": questions,
         "answers": stored_answers(attempt) if attempt else {},
+        "max_text_answer": MAX_TEXT_ANSWER,
     }
     if request.method != "POST":
         return TemplateResponse(request, "quizzes/quiz_page.html", context)
