@@ -2,12 +2,14 @@
 
 import csv
 import io
+import smtplib
 from datetime import timedelta
 
 from celery import shared_task
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -60,7 +62,8 @@ def archive_classroom(classroom_id):
     )
 
 
-@shared_task
+# A mail server that is down is retried; teachers already mailed are skipped by their claims.
+@shared_task(autoretry_for=(smtplib.SMTPException, ConnectionError), retry_backoff=60, max_retries=5)
 def send_reminder_digests(now_iso=None):
     """Once a day: tell each teacher about assignments due within a day that students have not finished."""
     from .progress import Status, build_matrix
@@ -89,17 +92,19 @@ def send_reminder_digests(now_iso=None):
     for teacher, lines in lines_by_teacher.items():
         if not teacher.email:
             continue
-        # Claim the day first: a second run (beat firing twice, a redelivery after a lost worker)
-        # finds the row and mails nobody again.
-        _digest, created = ReminderDigest.objects.get_or_create(teacher=teacher, day=day)
-        if not created:
-            continue
         body = "\n".join(
             _("%(class)s: %(unfinished)s of %(total)s students have not finished “%(title)s”, due tomorrow.")
             % {"class": name, "unfinished": unfinished, "total": total, "title": title}
             for name, title, unfinished, total in lines
         )
-        send_mail(_("Dignity: assignments due tomorrow"), body, settings.DEFAULT_FROM_EMAIL, [teacher.email])
+        # Claim the day and send in one transaction: a second run (beat firing twice, a redelivery
+        # after a lost worker, a retry) finds the claim and mails nobody again, and a send that fails
+        # takes its claim back with it, so the retry mails that teacher.
+        with transaction.atomic():
+            _digest, created = ReminderDigest.objects.get_or_create(teacher=teacher, day=day)
+            if not created:
+                continue
+            send_mail(_("Dignity: assignments due tomorrow"), body, settings.DEFAULT_FROM_EMAIL, [teacher.email])
         sent += 1
     return sent
 

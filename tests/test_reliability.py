@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import smtplib
 import subprocess
 import sys
 import time
@@ -18,10 +19,12 @@ from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
+from celery.exceptions import Retry
 
 from django.apps import apps
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
@@ -170,6 +173,35 @@ def test_send_reminder_digests_twice_mails_each_teacher_once(classroom):
     send_reminder_digests.apply(args=(now,))
     send_reminder_digests.apply(args=(now,))
     assert len(mail.outbox) == 1
+
+
+class MailServerDown(BaseEmailBackend):
+    """An email backend whose server drops every message, and counts how often it was asked."""
+
+    attempts = 0
+
+    def send_messages(self, email_messages):
+        type(self).attempts += 1
+        raise smtplib.SMTPServerDisconnected("connection unexpectedly closed")
+
+
+@pytest.mark.django_db
+def test_a_failed_send_keeps_no_claim_and_is_retried(classroom, settings):
+    from classrooms.models import ReminderDigest
+
+    now = timezone.now().isoformat()
+    settings.EMAIL_BACKEND = f"{__name__}.MailServerDown"
+    MailServerDown.attempts = 0
+    # The task asks Celery to run it again later (run in place here, it surfaces as Retry).
+    with pytest.raises(Retry):
+        send_reminder_digests.apply(args=(now,))
+    assert MailServerDown.attempts == 1
+    assert not ReminderDigest.objects.exists()  # the claim went back with the failed send
+    # The server is back: the retry mails the teacher, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert send_reminder_digests.apply(args=(now,)).get() == 1
+    assert len(mail.outbox) == 1 and ReminderDigest.objects.count() == 1
 
 
 # -- 2. delay_on_commit: nothing is queued when the transaction rolls back ------------------------------------
