@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 SESSIONS_PER_POOL = 15_000  # more than a pool can use up in a run at full scale
+CARDS = 20_000  # single-use sign-in cards: more than the card scenario can use up in 30 s
 
 
 def main(manifest_path, fixtures_path):
@@ -73,9 +74,45 @@ def main(manifest_path, fixtures_path):
             "mixed": [user.username for user in mixed_pool],
         },
     }
+    fixtures["cards"] = card_links(quiz_pool, teacher)
     Session.objects.bulk_create(rows, batch_size=5_000)
     Path(fixtures_path).write_text(json.dumps(fixtures))
     print(f"{len(rows):,} sessions ready for {len(quiz_pool) + len(mixed_pool):,} students and the teacher.")
+
+
+def card_links(students, teacher):
+    """Printed sign-in cards (classrooms/cards.py) for the students, as a teacher's print would make them.
+
+    A card is single-use, so each student gets several; the links are what the cards' QR codes hold.
+    """
+    import secrets
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from classrooms.cards import hash_code, hash_token
+    from classrooms.models import SIGN_IN_CARD_DAYS, Enrollment, SignInCard
+
+    classes = dict(Enrollment.objects.filter(student__in=students).values_list("student_id", "classroom_id"))
+    students = [student for student in students if student.pk in classes]
+    expires = timezone.now() + timedelta(days=SIGN_IN_CARD_DAYS)
+    cards, links = [], []
+    for n in range(CARDS if students else 0):
+        student = students[n % len(students)]
+        token = secrets.token_urlsafe(32)
+        cards.append(
+            SignInCard(
+                classroom_id=classes[student.pk],
+                student=student,
+                token_hash=hash_token(token),
+                code_hash=hash_code(secrets.token_urlsafe(16)),
+                created_by=teacher,
+                expires_at=expires,
+            )
+        )
+        links.append(reverse("classrooms:card_sign_in", args=[token]))
+    SignInCard.objects.bulk_create(cards, batch_size=5_000)
+    return links
 
 
 if __name__ == "__main__":

@@ -88,7 +88,8 @@ def main(fixtures_path, out_path):
     lesson = fixtures["lessons"][0]
     counter = iter(range(1, 100000))
     choice = re.compile(r'<input type="(?:radio|checkbox)" name="(q-[^"]+)" value="([^"]*)"')
-    hidden = re.compile(r'<input type="hidden" name="(attempt|revision)" value="([^"]*)"')
+    hidden = re.compile(r'<input type="hidden" name="(quiz_form)" value="([^"]*)"')
+    action = re.compile(r'<form method="post" action="([^"]+)" class="quiz-form"')
 
     def quiz_open():
         client = client_for(fresh_student())
@@ -100,7 +101,7 @@ def main(fixtures_path, out_path):
         fields = dict(hidden.findall(page))
         for name, value in choice.findall(page):
             fields.setdefault(name, value)
-        return lambda: client.post(fixtures["quiz"], fields)
+        return lambda: client.post(action.search(page).group(1), fields)
 
     def matrix(key):
         return lambda: lambda: teacher_client.get(fixtures["matrix"][key])

@@ -7,7 +7,10 @@ middleware, templates, caches and database settings; only what is named here dif
 import os
 
 from website.settings.production import *  # noqa: F403
-from website.settings.production import CACHES
+from website.settings.production import CACHES, INSTALLED_APPS
+
+# `manage.py seed_scale` (bench/management/commands/): the scale dataset exists only for the benchmark.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 
 # /bench/hello/ beside the whole site: the bare Django baseline that every other number is compared to.
 ROOT_URLCONF = "bench.urls"

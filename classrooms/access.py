@@ -2,8 +2,6 @@
 
 from django.http import Http404
 
-from quizzes.models import QuizAttempt
-
 from .models import Assignment, Classroom, Enrollment, ProgressExport
 
 
@@ -19,6 +17,21 @@ def teacher_classrooms(user, include_archived=False):
     if not include_archived:
         classrooms = classrooms.filter(archived_at__isnull=True)
     return classrooms.select_related("school")
+
+
+def teacher_schools(user):
+    """Schools a teacher has classes at or has joined (the schools app's memberships, when installed)."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    from .models import School
+
+    if not is_teacher(user):
+        return School.objects.none()
+    query = Q(classrooms__teachers=user)
+    if apps.is_installed("schools"):
+        query |= Q(memberships__user=user)
+    return School.objects.filter(pk__in=School.objects.filter(query).values("pk"))
 
 
 def teacher_classroom_or_404(user, classroom_id):
@@ -69,7 +82,3 @@ def student_assignments(user):
         .select_related("page", "classroom")
         .order_by("due_at")
     )
-
-
-def student_attempts(user):
-    return QuizAttempt.objects.filter(student=user)

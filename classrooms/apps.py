@@ -13,3 +13,7 @@ class ClassroomsConfig(AppConfig):
         from .progress import on_attempt_submitted
 
         attempt_submitted.connect(on_attempt_submitted, dispatch_uid="classrooms.progress")
+
+        from . import matrix_cache
+
+        matrix_cache.connect()

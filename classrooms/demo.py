@@ -92,5 +92,10 @@ def create_demo_class(stdout=None):
                 submit(open_attempt(student, quiz), _answers(quiz, rng, skill))
                 if rng.random() < 0.3:
                     mark_completed(student, lesson)
+    # The class existed before its assignments were due: its students joined a fortnight ago, and each item
+    # was assigned when it opened (otherwise nobody could be overdue, and everyone would have "joined after").
+    Enrollment.objects.filter(classroom=classroom).update(joined_at=now - timedelta(days=14))
+    for assignment in classroom.assignments.all():
+        Assignment.objects.filter(pk=assignment.pk).update(created_at=assignment.opens_at)
     if stdout:
         stdout.write(f"Demo class: {classroom} with code {classroom.formatted_code} and {len(students)} students.")

@@ -16,6 +16,14 @@ class JoinCodeForm(forms.Form):
         return normalise_join_code(self.cleaned_data["code"])
 
 
+class CardCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code on your sign-in card"),
+        max_length=20,
+        help_text=_("Ten letters and digits, for example ABCDE-23456."),
+    )
+
+
 class ClassroomForm(forms.Form):
     name = forms.CharField(label=_("Class name"), max_length=120)
     audience_band = forms.ChoiceField(label=_("Audience band"), choices=AudienceBand.choices)
@@ -24,6 +32,8 @@ class ClassroomForm(forms.Form):
         required=False,
         help_text=_("Then the class code works only after you record that guardians' consent was collected."),
     )
+    grade = forms.IntegerField(label=_("Grade (optional)"), min_value=1, max_value=12, required=False)
+    section = forms.IntegerField(label=_("Class number (optional)"), min_value=1, max_value=99, required=False)
     school = forms.ModelChoiceField(
         label=_("School"), queryset=School.objects.none(), required=False, empty_label=_("— a new school —")
     )

@@ -13,11 +13,17 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 8
 
 
+def random_code(length):
+    """A code of `length` symbols from the unambiguous alphabet: class, school, card and certificate codes."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
+
+
 def new_join_code():
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+    return random_code(JOIN_CODE_LENGTH)
 
 
 def normalise_join_code(text):
+    """What a person typed (spaces, dashes, lower case) as a stored code; every code of the alphabet above."""
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())
 
 
@@ -58,6 +64,9 @@ class Classroom(models.Model):
     guardian_consent_on = models.DateField(_("consent collected on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # Korean schools name a class by grade and class number (2학년 3반): class lists are imported by them.
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    section = models.PositiveSmallIntegerField(_("class number"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("class")
@@ -138,7 +147,7 @@ class LessonProgress(models.Model):
 
 
 class ProgressExport(models.Model):
-    """A CSV of a class's progress matrix, built in the background."""
+    """A class's progress matrix as CSV and XLSX, built in the background, kept for EXPORT_LIFETIME."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -150,6 +159,8 @@ class ProgressExport(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     language = models.CharField(max_length=8, default="ko")
     content = models.TextField(blank=True)
+    # The same table as an Excel workbook, written by the same job.
+    xlsx = models.BinaryField(blank=True, default=b"")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -159,6 +170,16 @@ class ProgressExport(models.Model):
 
     def __str__(self):
         return f"export {self.pk} of {self.classroom}"
+
+    @property
+    def expires_at(self):
+        from .exports import EXPORT_LIFETIME
+
+        return self.created_at + EXPORT_LIFETIME
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
 
 
 class ReminderDigest(models.Model):
@@ -174,3 +195,97 @@ class ReminderDigest(models.Model):
 
     def __str__(self):
         return f"{self.teacher_id} {self.day}"
+
+
+# Sign-in cards (classrooms/cards.py): a printed card per student with a QR link and a short code, used once.
+SIGN_IN_CARD_DAYS = 14
+
+
+class SignInCard(models.Model):
+    """A one-time sign-in for a student, printed by the teacher: a QR link and a short code, stored hashed.
+
+    A card never holds a password; it works once, for SIGN_IN_CARD_DAYS days, and only while the student is in the
+    class and the class is not archived. Printing new cards revokes the unused old ones.
+    """
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="sign_in_cards")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_cards")
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in card")
+        indexes = [models.Index(fields=["classroom", "revoked_at", "used_at"], name="sign_in_card_open")]
+
+    def __str__(self):
+        return f"card for {self.student} in {self.classroom}"
+
+
+class AlternativeActivity(models.Model):
+    """A guardian asked that a student do the lesson's alternative activity instead (issue 18 #3).
+
+    The matrix counts the assignment as completed for that student: the content note plus the
+    alternative activity is the whole lesson for them.
+    """
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="alternative_activities")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("alternative activity")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "student"], name="one_alternative_per_student_assignment")
+        ]
+
+    def __str__(self):
+        return f"{self.student} · {self.assignment_id}"
+
+
+# Certificates (issue 19 #4). 16 symbols from a 31-letter alphabet: 31**16 ≈ 7 × 10**23 codes (79 bits), so guessing
+# one is hopeless without a rate limit: a million guesses a second for a year finds one of a million certificates
+# with odds of about 1 in 20,000,000. Printed in four groups of four; no 0/O, 1/I/L to misread.
+CERTIFICATE_CODE_LENGTH = 16
+
+
+def new_certificate_code():
+    return random_code(CERTIFICATE_CODE_LENGTH)
+
+
+class ModuleCertificate(models.Model):
+    """A student completed a module (progress.py's rule, for their class's band) and asked for the certificate.
+
+    What /verify/<code>/ shows is stored here as it was on the day: the module, the band, the date, the school's
+    name. Deleting the student's account deletes their certificates: a code then verifies nothing.
+    """
+
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    module = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    # The module whatever its language: one certificate per student and module.
+    module_key = models.UUIDField()
+    classroom = models.ForeignKey(Classroom, on_delete=models.SET_NULL, null=True, related_name="+")
+    school_name = models.CharField(_("school"), max_length=200)
+    audience_band = models.CharField(_("audience band"), max_length=20, choices=AudienceBand.choices)
+    completed_on = models.DateField(_("completed on"))
+    code = models.CharField(max_length=CERTIFICATE_CODE_LENGTH, unique=True, default=new_certificate_code)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("module certificate")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "module_key"], name="one_certificate_per_student_module")
+        ]
+
+    def __str__(self):
+        return f"certificate {self.pk} · {self.module_id}"
+
+    @property
+    def formatted_code(self):
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

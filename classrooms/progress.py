@@ -1,23 +1,41 @@
 """Progress: what counts as started and completed, and the class matrix in a constant number of queries."""
 
+import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db.models import Case, Max, Q, When
+from django.db import connection
+from django.db.models import Case, CharField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery, When
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
-from lessons.models import LessonPage, ModulePage
+from lessons.models import PRACTICE_KIND, AudienceBand, LessonPage, ModulePage, choose_check_quiz
 from quizzes.models import QuizAttempt, QuizPage
 
+from . import matrix_cache
 from .access import classroom_students
-from .models import LessonProgress
+from .models import AlternativeActivity, Enrollment, LessonProgress
 
 COMPLETION_RULE = _(
-    "A lesson counts as completed when the student marks it done or passes its check quiz; "
-    "a module when all its lessons are completed; a quiz when the student passes it."
+    "A lesson counts as completed when the student marks it done or passes its check quiz "
+    "(practice quizzes never complete it); a module when all its lessons for the class's level are completed; "
+    "a pre-test as soon as it is submitted (it has no pass mark); any other quiz when the student passes it. "
+    "Overdue means past the due date and not completed, only for students who were in the class before that date."
 )
+
+
+def lessons_for_band(lessons, band):
+    """The lessons of one module that a class of `band` does, in page order.
+
+    University classes do the university lessons, or the high-school ones where a module has none.
+    """
+    chosen = [lesson for lesson in lessons if lesson.audience == band]
+    if not chosen and band == AudienceBand.UNIVERSITY:
+        chosen = [lesson for lesson in lessons if lesson.audience == AudienceBand.HIGH_SCHOOL]
+    return chosen
 
 
 class Status:
@@ -31,30 +49,118 @@ class Status:
         COMPLETED: _("Completed"),
         OVERDUE: _("Overdue"),
     }
+    ALTERNATIVE_LABEL = _("Completed (alternative activity)")
 
 
 def record_started(student, lesson):
-    """Opening a lesson records 'started' once; later visits change nothing."""
-    LessonProgress.objects.get_or_create(
-        student=student, lesson_key=lesson.translation_key, defaults={"lesson": lesson}
+    """Opening a lesson records 'started' once; later visits change nothing. One conditional insert
+    (INSERT … ON CONFLICT DO NOTHING; the unique constraint decides between two tabs at once)."""
+    _insert_started(student, lesson.pk, lesson.translation_key)
+
+
+def _insert_started(student, lesson_id, lesson_key):
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(student=student, lesson_id=lesson_id, lesson_key=lesson_key)], ignore_conflicts=True
+    )
+    matrix_cache.student_changed(student.pk)
+
+
+def student_lesson_state(student, lesson_id, lesson_key, quiz_key):
+    """What a student's lesson page says about them, in one query, recording 'started' on the first visit.
+
+    {live, started, completed, quiz_submitted, quiz_passed}; the check quiz is named by translation key (any
+    language's attempt counts, as in the matrix). Read by the lesson page's holes (website/holes.py) on
+    every student's visit, so the SQL is written once per process instead of compiled by the ORM each
+    time (that compilation was most of the cost of a filled page). `live`: the lesson is still live, so
+    a page unpublished without moving the content generation on (a bulk update) is never filled.
+    """
+    uuid_field = LessonProgress._meta.get_field("lesson_key")
+    key = uuid_field.get_db_prep_value(uuid.UUID(str(lesson_key)), connection)
+    quiz = uuid_field.get_db_prep_value(uuid.UUID(str(quiz_key)), connection) if quiz_key else None
+    submitted = QuizAttempt.State.SUBMITTED
+    params = [lesson_id, True, student.pk, key, student.pk, key]
+    params += [student.pk, submitted, quiz, student.pk, submitted, quiz, True]
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(), params)
+        row = cursor.fetchone()
+    state = dict(zip(("live", "started", "completed", "quiz_submitted", "quiz_passed"), map(bool, row), strict=True))
+    if state["live"] and not state["started"]:
+        _insert_started(student, lesson_id, lesson_key)
+        state["started"] = True
+    return state
+
+
+@lru_cache(maxsize=1)
+def _state_sql():
+    name = connection.ops.quote_name
+    progress, attempt, page = (name(model._meta.db_table) for model in (LessonProgress, QuizAttempt, Page))
+    submitted = (
+        f"SELECT 1 FROM {attempt} a INNER JOIN {page} q ON q.id = a.quiz_id "
+        "WHERE a.student_id = %s AND a.state = %s AND q.translation_key = %s"
+    )
+    return (
+        f"SELECT EXISTS(SELECT 1 FROM {page} WHERE id = %s AND live = %s), "
+        f"EXISTS(SELECT 1 FROM {progress} WHERE student_id = %s AND lesson_key = %s), "
+        f"EXISTS(SELECT 1 FROM {progress} WHERE student_id = %s AND lesson_key = %s AND completed_at IS NOT NULL), "
+        f"EXISTS({submitted}), EXISTS({submitted} AND a.passed = %s)"
     )
 
 
 def mark_completed(student, lesson):
-    progress, _created = LessonProgress.objects.get_or_create(
-        student=student, lesson_key=lesson.translation_key, defaults={"lesson": lesson}
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(student=student, lesson_id=lesson.pk, lesson_key=lesson.translation_key)],
+        ignore_conflicts=True,
     )
-    if progress.completed_at is None:
-        LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=timezone.now())
+    LessonProgress.objects.filter(
+        student=student, lesson_key=lesson.translation_key, completed_at__isnull=True
+    ).update(completed_at=timezone.now())
+    matrix_cache.student_changed(student.pk)
 
 
 def on_attempt_submitted(sender, attempt, **kwargs):
-    """Passing a lesson's check quiz completes the lesson."""
-    if not attempt.passed:
+    """Passing a lesson's check quiz completes the lesson; no other quiz under it does.
+
+    Runs inside the submission's transaction (quizzes.attempts.submit), so it is kept to two queries: the
+    live public quizzes beside this one with the lesson above them (LessonPage.check_quiz's rule, in one
+    query), and one conditional update of the progress row (plus an insert if the student never opened it)."""
+    quiz = attempt.quiz
+    if not attempt.passed or quiz.kind == PRACTICE_KIND:
         return
-    parent = attempt.quiz.get_parent().specific
-    if isinstance(parent, LessonPage):
-        mark_completed(attempt.student, parent)
+    parent_path = _parent_path(quiz)
+    lesson = LessonPage.objects.filter(path=parent_path)
+    restricted = PageViewRestriction.objects.filter(
+        StartsWith(ExpressionWrapper(OuterRef("path"), output_field=CharField()), F("page__path"))
+    )
+    siblings = list(
+        QuizPage.objects.live()
+        .filter(path__startswith=parent_path, depth=quiz.depth)
+        .exclude(Exists(restricted))  # LessonPage.child_quizzes: live and public
+        .annotate(
+            lesson_id=Subquery(lesson.values("pk")[:1]),
+            lesson_key=Subquery(lesson.values("translation_key")[:1]),
+            chosen_key=Subquery(lesson.values("check_quiz_page__translation_key")[:1]),
+        )
+        .only("path", "translation_key", "kind")
+        .order_by("path")
+    )
+    if not siblings or siblings[0].lesson_id is None:  # a module's pre-test or post-test
+        return
+    check = choose_check_quiz(siblings, siblings[0].chosen_key)
+    if check is not None and check.translation_key == quiz.translation_key:
+        complete_lesson(attempt.student, siblings[0].lesson_id, siblings[0].lesson_key)
+
+
+def complete_lesson(student, lesson_id, lesson_key):
+    """mark_completed in one query when the student opened the lesson (its row exists), two otherwise."""
+    now = timezone.now()
+    if LessonProgress.objects.filter(student=student, lesson_key=lesson_key, completed_at__isnull=True).update(
+        completed_at=now
+    ):
+        return
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(student=student, lesson_id=lesson_id, lesson_key=lesson_key, completed_at=now)],
+        ignore_conflicts=True,  # already completed: nothing changes
+    )
 
 
 @dataclass
@@ -64,9 +170,26 @@ class Cell:
     max_score: int | None = None
     done: int = 0
     total: int = 0
+    # A module's best check-quiz scores, one (best, max) per lesson quiz the student submitted.
+    scores: list = field(default_factory=list)
+    # Past due and not completed, but the student joined the class after the due date: not overdue.
+    joined_after: bool = False
+    is_module: bool = False
+    # A guardian asked for the alternative activity, and the teacher recorded it: counts as completed.
+    alternative: bool = False
+
+    @property
+    def shows_count(self):
+        """done/total: always for a module (even of one lesson), never for a single lesson or quiz.
+
+        Not for the alternative activity: "Completed (0/1)" would contradict itself.
+        """
+        return not self.alternative and (self.is_module or self.total > 1)
 
     @property
     def label(self):
+        if self.alternative:
+            return Status.ALTERNATIVE_LABEL
         return Status.LABELS[self.status]
 
 
@@ -76,11 +199,13 @@ class Column:
     page: object
     kind: str
     lesson_keys: list = field(default_factory=list)
-    quiz_key: object = None
+    quiz_key: object = None  # a lesson's check quiz, or the assigned quiz itself
+    check_quiz_keys: list = field(default_factory=list)  # a module's lessons' check quizzes
     completed: int = 0
 
-    def percent(self, student_count):
-        return round(100 * self.completed / student_count) if student_count else 0
+    @property
+    def diagnostic(self):
+        return self.kind == "quiz" and self.page.is_diagnostic
 
 
 @dataclass
@@ -88,9 +213,6 @@ class Matrix:
     students: list
     columns: list
     rows: list  # (student, [Cell per column])
-
-    def column_percent(self, column):
-        return column.percent(len(self.students))
 
 
 def _paths_under(pages):
@@ -100,31 +222,61 @@ def _paths_under(pages):
     return query
 
 
-def build_matrix(classroom, now=None, student=None):
-    """Students × assigned items for one class (or one student's row of it).
+def _parent_path(page):
+    return page.path[: -Page.steplen]
 
-    The number of queries does not depend on the number of students or assignments.
+
+def build_matrix(classroom, now=None, student=None, joined_at=None):
+    """Students × assigned items for one class (or one student's row of it, joined at `joined_at`).
+
+    A module means its lessons for the class's band (lessons_for_band); a lesson is completed by its
+    one check quiz (choose_check_quiz). The number of queries does not depend on the number of
+    students or assignments.
     """
     now = now or timezone.now()
-    students = [student] if student else list(classroom_students(classroom))
+    if student:
+        students = [student]
+        joined = {student.pk: joined_at}
+    else:
+        # Filter then annotate: the annotation reads the enrolment in this class, in the same query.
+        students = list(classroom_students(classroom).annotate(joined_at=F("enrollments__joined_at")))
+        joined = {each.pk: each.joined_at for each in students}
     assignments = list(classroom.assignments.select_related("page").order_by("due_at", "pk"))
     specific = {page.pk: page for page in Page.objects.filter(pk__in=[a.page_id for a in assignments]).specific()}
     modules = [page for page in specific.values() if isinstance(page, ModulePage)]
+    assigned_lessons = [page for page in specific.values() if isinstance(page, LessonPage)]
     module_lessons = {}
     if modules:
-        for lesson in LessonPage.objects.live().filter(_paths_under(modules)).only("path", "translation_key", "depth"):
-            module_lessons.setdefault(lesson.path[: -LessonPage.steplen], []).append(lesson.translation_key)
-    lessons = [page for page in specific.values() if isinstance(page, LessonPage)]
-    check_quiz_keys = {}
-    if lessons:
-        for quiz in QuizPage.objects.live().filter(_paths_under(lessons)).only("path", "translation_key", "depth"):
-            check_quiz_keys[quiz.path[: -QuizPage.steplen]] = quiz.translation_key
+        rows = (
+            LessonPage.objects.live()
+            .filter(_paths_under(modules))
+            .only("path", "translation_key", "depth", "audience", "check_quiz_page")
+            .annotate(chosen_quiz_key=F("check_quiz_page__translation_key"))
+            .order_by("path")
+        )
+        for lesson in rows:
+            module_lessons.setdefault(_parent_path(lesson), []).append(lesson)
+        for path, lessons in module_lessons.items():
+            module_lessons[path] = lessons_for_band(lessons, classroom.audience_band)
+    lessons = assigned_lessons + [lesson for lessons in module_lessons.values() for lesson in lessons]
+    check_quiz_keys = _check_quiz_keys(lessons)
 
     columns = []
     for assignment in assignments:
         page = specific[assignment.page_id]
         if isinstance(page, ModulePage):
-            columns.append(Column(assignment, page, "module", lesson_keys=module_lessons.get(page.path, [])))
+            band_lessons = module_lessons.get(page.path, [])
+            columns.append(
+                Column(
+                    assignment,
+                    page,
+                    "module",
+                    lesson_keys=[lesson.translation_key for lesson in band_lessons],
+                    check_quiz_keys=[
+                        check_quiz_keys[lesson.path] for lesson in band_lessons if lesson.path in check_quiz_keys
+                    ],
+                )
+            )
         elif isinstance(page, LessonPage):
             columns.append(
                 Column(
@@ -140,6 +292,7 @@ def build_matrix(classroom, now=None, student=None):
 
     lesson_keys = {key for column in columns for key in column.lesson_keys}
     quiz_keys = {column.quiz_key for column in columns if column.quiz_key}
+    quiz_keys |= {key for column in columns for key in column.check_quiz_keys}
     in_class = Q(student=student) if student else Q(student__enrollments__classroom=classroom)
     progress = (
         {
@@ -166,13 +319,24 @@ def build_matrix(classroom, now=None, student=None):
         for row in rows:
             attempts[(row["student_id"], row["quiz__translation_key"], row["state"])] = row
 
+    # One query, only when there is something assigned: the (assignment, student) pairs doing the alternative activity.
+    alternatives = set()
+    if assignments:
+        alternatives = set(
+            AlternativeActivity.objects.filter(assignment__in=assignments)
+            .filter(Q(student=student) if student else Q())
+            .values_list("assignment_id", "student_id")
+        )
+
     rows = []
     for student in students:
         cells = []
         for column in columns:
             cell = _cell(student.pk, column, progress, attempts)
-            if cell.status != Status.COMPLETED and column.assignment.due_at < now:
-                cell.status = Status.OVERDUE
+            if (column.assignment.pk, student.pk) in alternatives:
+                cell.status = Status.COMPLETED
+                cell.alternative = True
+            _apply_due_date(cell, column.assignment, joined.get(student.pk), now)
             if cell.status == Status.COMPLETED:
                 column.completed += 1
             cells.append(cell)
@@ -180,8 +344,45 @@ def build_matrix(classroom, now=None, student=None):
     return Matrix(students=students, columns=columns, rows=rows)
 
 
+def _check_quiz_keys(lessons):
+    """{lesson path: translation key of its check quiz}, in one query for all the lessons."""
+    if not lessons:
+        return {}
+    children = {}
+    quizzes = (
+        QuizPage.objects.live()
+        .filter(_paths_under(lessons))
+        .only("path", "translation_key", "depth", "kind")
+        .order_by("path")
+    )
+    for quiz in quizzes:
+        children.setdefault(_parent_path(quiz), []).append(quiz)
+    keys = {}
+    for lesson in lessons:
+        chosen_key = getattr(lesson, "chosen_quiz_key", None)
+        if chosen_key is None and lesson.check_quiz_page_id:
+            # An assigned lesson came without the annotation: its choice is one of its children.
+            chosen_key = next(
+                (q.translation_key for q in children.get(lesson.path, []) if q.pk == lesson.check_quiz_page_id), None
+            )
+        quiz = choose_check_quiz(children.get(lesson.path, []), chosen_key)
+        if quiz is not None:
+            keys[lesson.path] = quiz.translation_key
+    return keys
+
+
+def _apply_due_date(cell, assignment, joined_at, now):
+    """Overdue only for what the student had before the due date; joining later is not their fault."""
+    if cell.status == Status.COMPLETED or assignment.due_at >= now:
+        return
+    if joined_at is not None and joined_at >= assignment.due_at:
+        cell.joined_after = True
+    elif assignment.created_at is None or assignment.created_at < assignment.due_at:
+        cell.status = Status.OVERDUE
+
+
 def _cell(student_id, column, progress, attempts):
-    cell = Cell()
+    cell = Cell(is_module=column.kind == "module")
     if column.lesson_keys:
         states = [progress.get((student_id, key), False) for key in column.lesson_keys]
         cell.total = len(states)
@@ -190,13 +391,21 @@ def _cell(student_id, column, progress, attempts):
             cell.status = Status.COMPLETED
         elif any(state is not False for state in states):
             cell.status = Status.IN_PROGRESS
+    for key in column.check_quiz_keys:
+        submitted = attempts.get((student_id, key, QuizAttempt.State.SUBMITTED))
+        if submitted:
+            cell.scores.append((submitted["best"], submitted["max_score"]))
+        open_attempt = attempts.get((student_id, key, QuizAttempt.State.IN_PROGRESS))
+        if cell.status == Status.NOT_STARTED and (submitted or open_attempt):
+            cell.status = Status.IN_PROGRESS
     if column.quiz_key:
         submitted = attempts.get((student_id, column.quiz_key, QuizAttempt.State.SUBMITTED))
         open_attempt = attempts.get((student_id, column.quiz_key, QuizAttempt.State.IN_PROGRESS))
         if submitted:
             cell.best, cell.max_score = submitted["best"], submitted["max_score"]
         if column.kind == "quiz":
-            if submitted and submitted["passed"]:
+            # A diagnostic (pre-test) is complete once submitted; other quizzes once passed.
+            if submitted and (column.diagnostic or submitted["passed"]):
                 cell.status = Status.COMPLETED
             elif submitted or open_attempt:
                 cell.status = Status.IN_PROGRESS
@@ -221,8 +430,17 @@ def build_student_view(student, locale):
     by_classroom = {}
     for assignment in student_assignments(student):
         by_classroom.setdefault(assignment.classroom, []).append(assignment)
+    joined = (
+        dict(
+            Enrollment.objects.filter(student=student, classroom__in=list(by_classroom)).values_list(
+                "classroom_id", "joined_at"
+            )
+        )
+        if by_classroom
+        else {}
+    )
     for classroom in by_classroom:
-        matrix = build_matrix(classroom, student=student)
+        matrix = build_matrix(classroom, student=student, joined_at=joined.get(classroom.pk))
         for column, cell in zip(matrix.columns, matrix.rows[0][1], strict=True):
             page = column.page.get_translation_or_none(locale) or column.page
             items.append(StudentItem(column.assignment, page, cell, classroom))

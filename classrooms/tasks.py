@@ -1,7 +1,5 @@
 """Background jobs for classes. Each is safe to run twice: the second run finds the work done."""
 
-import csv
-import io
 import smtplib
 from datetime import timedelta
 
@@ -17,41 +15,26 @@ from django.utils.translation import gettext as _
 from .models import Assignment, Classroom, ProgressExport, ReminderDigest
 
 
-def spreadsheet_safe(value):
-    """A cell a spreadsheet program will not run as a formula (a nickname like "=HYPERLINK(…)").
-
-    OWASP's advice for CSV injection: prefix a leading = + - @ tab or carriage return with a quote.
-    """
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @shared_task
 def build_progress_export(export_id):
-    """Write the class's progress matrix as CSV (UTF-8 with BOM on download, for spreadsheet programs)."""
+    """Write the class's progress matrix as CSV (UTF-8 with BOM on download) and as XLSX, in the
+    language the teacher asked in (titles too)."""
+    from .exports import as_csv, as_xlsx, progress_table
     from .progress import build_matrix
+    from .titles import locale_for, localized_titles
 
     export = ProgressExport.objects.select_related("classroom").filter(pk=export_id).first()
     if export is None or export.status == ProgressExport.Status.READY:
         return
     with translation.override(export.language):
         matrix = build_matrix(export.classroom)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        header = [_("Username"), _("Display name")]
-        status_label, score_label = _("status"), _("best score")
-        for column in matrix.columns:
-            header += [f"{column.page.title} · {status_label}", f"{column.page.title} · {score_label}"]
-        writer.writerow([spreadsheet_safe(value) for value in header])
-        for student, cells in matrix.rows:
-            row = [student.username, student.display_name]
-            for cell in cells:
-                score = f"{cell.best}/{cell.max_score}" if cell.best is not None else ""
-                row += [str(cell.label), score]
-            writer.writerow([spreadsheet_safe(value) for value in row])
-    # Reflection answers are never exported: only statuses and scores are written above.
+        titles = localized_titles([column.page for column in matrix.columns], locale_for(export.language))
+        header, rows = progress_table(matrix, titles)
+        content = as_csv(header, rows)
+        workbook = as_xlsx(header, rows, export.classroom.name)
+    # Reflection answers are never exported: only statuses and scores are in the table.
     ProgressExport.objects.filter(pk=export.pk).update(
-        content=out.getvalue(), status=ProgressExport.Status.READY, finished_at=timezone.now()
+        content=content, xlsx=workbook, status=ProgressExport.Status.READY, finished_at=timezone.now()
     )
 
 
@@ -111,13 +94,16 @@ def send_reminder_digests(now_iso=None):
 
 @shared_task
 def purge_archived_classes(now_iso=None):
-    """Delete classes archived longer than DIGNITY_RETENTION_DAYS, and students left in no other class.
+    """Delete classes archived longer than DIGNITY_RETENTION_DAYS, and students left in no other class;
+    also expired progress exports and ended sessions with their index rows (users.sessions).
 
     Safe to run twice: the second run finds nothing old enough.
     """
     from django.contrib.auth import get_user_model
 
-    from users.data import delete_account
+    from users.sessions import forget_ended_sessions
+
+    from .privacy import delete_account
 
     now = timezone.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
     cutoff = now - timedelta(days=settings.DIGNITY_RETENTION_DAYS)
@@ -125,7 +111,18 @@ def purge_archived_classes(now_iso=None):
     student_ids = set(expired.values_list("enrollments__student_id", flat=True).exclude(enrollments__student_id=None))
     purged = expired.count()
     expired.delete()
+    purge_expired_exports(now)
+    forget_ended_sessions(now)
     User = get_user_model()
     for student in User.objects.filter(pk__in=student_ids, account_type="student", enrollments__isnull=True):
         delete_account(student)
     return purged
+
+
+def purge_expired_exports(now=None):
+    """Delete exports older than EXPORT_LIFETIME: they name students and their results. Run nightly by
+    purge_archived_classes, so no new schedule is needed."""
+    from .exports import expired_exports
+
+    deleted, _per_model = expired_exports(now).delete()
+    return deleted

@@ -60,6 +60,24 @@ class LawBlock(blocks.StructBlock):
         template = "blocks/law_block.html"
         description = _("What the law says: renders a law reference, kept up to date in one place.")
 
+    def get_preview_value(self):
+        # A real reference in the editor's language: a made-up statute in the preview would mislead.
+        from wagtail.models import Locale
+
+        from .models import LawReference
+
+        laws = LawReference.objects.filter(live=True).order_by("act", "article")
+        return {"law": laws.filter(locale=Locale.get_active()).first() or laws.first()}
+
+    def get_context(self, value, parent_context=None):
+        from .citations import public_law
+
+        context = super().get_context(value, parent_context=parent_context)
+        page = (parent_context or {}).get("page")
+        # The page's own language, not the snippet's: a translated lesson cites the translated law.
+        context["law"] = public_law(value.get("law"), getattr(page, "locale_id", None))
+        return context
+
 
 class StepsBlock(blocks.StructBlock):
     title = blocks.CharBlock(required=False, label=_("Title"))
@@ -83,6 +101,15 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         template = "blocks/image_block.html"
         description = _("An illustration with required alternative text. Never real or explicit images.")
+
+    def get_preview_value(self):
+        from wagtail.images import get_image_model
+
+        return {
+            "image": get_image_model().objects.order_by("pk").first(),
+            "alt_text": "Illustration",
+            "caption": "An illustration with its caption.",
+        }
 
 
 class VideoBlock(blocks.StructBlock):

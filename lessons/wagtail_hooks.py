@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -12,7 +13,7 @@ from .models import LawReference
 class LawReferenceViewSet(SnippetViewSet):
     model = LawReference
     icon = "doc-full"
-    menu_label = "Law references"
+    menu_label = _("Law references")
     list_display = ["__str__", "locale", "in_force_since", "last_reviewed", "citing_lesson_count"]
     list_filter = ["locale", "jurisdiction"]
     search_fields = ["act", "article", "punishes"]
@@ -22,7 +23,7 @@ def citing_lesson_count(law):
     return law.citing_lessons().count()
 
 
-citing_lesson_count.short_description = "Lessons citing it"
+citing_lesson_count.short_description = gettext_lazy("Lessons citing it")
 LawReference.citing_lesson_count = citing_lesson_count
 
 register_snippet(LawReferenceViewSet)

@@ -1,15 +1,107 @@
-"""Starting, saving and submitting attempts: every change goes through here."""
+"""Starting, saving and submitting attempts: every change goes through here.
 
+Opening a quiz writes nothing. The form carries a signed token of the quiz and the page revision it was
+built from (and when); the attempt starts on the first save (autosave, or a "Check" of a practice
+question) or on the submit, pinned to that revision. A form built before one of the student's attempts
+was submitted is stale: sending it again (a double click, Back-then-submit, a second tab) shows that
+result and records nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
+
+from wagtail.models import Revision
 
 from .models import Answer, QuizAttempt
 from .scoring import passed, questions_of, score
 from .signals import attempt_submitted
 
+FORM_SALT = "quizzes.attempts.form"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
 
 class AttemptLimitReached(Exception):
     """The student has used every attempt the quiz allows."""
+
+
+class FormRefused(Exception):
+    """The form's token is not one this site made for this quiz (tampered, or another quiz's): nothing is stored."""
+
+
+class FormOutOfDate(Exception):
+    """The form was built from another revision than the student's attempt in progress."""
+
+
+class AlreadySubmitted(Exception):
+    """The form was built before one of the student's attempts was submitted: that attempt is the answer."""
+
+    def __init__(self, attempt_id):
+        super().__init__(attempt_id)
+        self.attempt_id = attempt_id
+
+
+# -- the form's token -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizForm:
+    quiz_id: int
+    revision_id: int
+    issued: datetime
+
+
+def form_token(quiz_id, revision_id, issued=None):
+    """Signed (salted) quiz id, revision id and build time in microseconds: what submit and save trust."""
+    issued = issued or timezone.now()
+    micros = (issued - EPOCH) // MICROSECOND
+    return signing.dumps([quiz_id, revision_id, micros], salt=FORM_SALT, compress=False)
+
+
+def read_form_token(token, quiz_id):
+    """The QuizForm in `token`, or FormRefused when it was changed or made for another quiz."""
+    try:
+        made_for, revision_id, micros = signing.loads(token or "", salt=FORM_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise FormRefused from None
+    if not all(type(value) is int for value in (made_for, revision_id, micros)) or made_for != quiz_id:
+        raise FormRefused
+    return QuizForm(made_for, revision_id, EPOCH + micros * MICROSECOND)
+
+
+# -- each revision's questions, once per process ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizVersion:
+    """What scoring needs of one revision of a quiz. Revisions never change, so this is cached by id."""
+
+    revision_id: int
+    questions: tuple
+    kind: str
+    pass_mark: int
+    is_diagnostic: bool
+
+
+@lru_cache(maxsize=256)
+def quiz_version(revision_id):
+    page = Revision.objects.get(pk=revision_id).as_object()
+    return QuizVersion(revision_id, tuple(questions_of(page)), page.kind, page.pass_mark, page.is_diagnostic)
+
+
+@receiver(post_save, sender=Revision, dispatch_uid="quizzes.attempts.forget_versions")
+def _forget_versions(sender, created, **kwargs):
+    """Revisions never change once written, but a database rolled back (tests) can hand an id out twice."""
+    if created:
+        quiz_version.cache_clear()
 
 
 def submitted_count(student, quiz):
@@ -68,23 +160,37 @@ def _write_answers(attempt, answers):
     Answer.objects.bulk_update(changed, ["text", "choice_ids"])
 
 
-def submit(attempt, answers):
-    """Score and close the attempt once. A second submit changes nothing and returns False."""
-    quiz = attempt.quiz_as_seen
-    questions = questions_of(quiz)
+def submit(attempt, answers, form=None, fresh=False):
+    """Score and close the attempt once. A second submit changes nothing and returns False.
+
+    One conditional UPDATE closes it (in progress → submitted), the answers go in with one bulk_create, and
+    the listeners (progress: completing the lesson) run in the same transaction. With `form`, the update
+    also refuses when another attempt of the student was submitted after that form was built (a stale
+    tab racing a fresh one). `fresh`: the attempt was created by this request and has no answers yet.
+    """
+    version = quiz_version(attempt.revision_id)
+    questions = version.questions
     points, maximum, results = score(questions, answers)
-    with transaction.atomic():
+    now = timezone.now()
+    values = {
+        "state": QuizAttempt.State.SUBMITTED,
+        "submitted_at": now,
+        "score": points,
+        "max_score": maximum,
+        # A diagnostic (pre-test) is neither passed nor failed: passed stays empty.
+        "passed": None if version.is_diagnostic else passed(points, maximum, version.pass_mark),
+    }
+    # No savepoint of its own inside a caller's transaction: a failure here fails the caller's too.
+    with transaction.atomic(savepoint=False):
         # The conditional update is the gate: only one request can move the attempt out of progress.
-        closed = QuizAttempt.objects.filter(pk=attempt.pk, state=QuizAttempt.State.IN_PROGRESS).update(
-            state=QuizAttempt.State.SUBMITTED,
-            submitted_at=timezone.now(),
-            score=points,
-            max_score=maximum,
-            passed=passed(points, maximum, quiz.pass_mark),
-        )
-        if not closed:
+        gate = QuizAttempt.objects.filter(pk=attempt.pk, state=QuizAttempt.State.IN_PROGRESS)
+        if form is not None:
+            later = _submitted_since(attempt.student_id, attempt.quiz_id, form.issued).exclude(pk=OuterRef("pk"))
+            gate = gate.exclude(Exists(later))
+        if not gate.update(**values):
             return False
-        Answer.objects.filter(attempt=attempt).delete()
+        if not fresh:
+            Answer.objects.filter(attempt=attempt).delete()
         Answer.objects.bulk_create(
             [
                 Answer(
@@ -97,15 +203,134 @@ def submit(attempt, answers):
                 for question in questions
             ]
         )
-        transaction.on_commit(lambda: _announce(attempt.pk))
-    attempt.refresh_from_db()
+        for field, value in values.items():
+            setattr(attempt, field, value)
+        # The attempt as this transaction wrote it; a listener's failure rolls the submission back.
+        attempt_submitted.send(sender=QuizAttempt, attempt=attempt)
     return True
 
 
-def _announce(attempt_id):
-    """Tell listeners (progress) about the attempt as committed, not as this request last saw it."""
-    attempt = QuizAttempt.objects.select_related("quiz", "student").get(pk=attempt_id)
-    attempt_submitted.send(sender=QuizAttempt, attempt=attempt)
+def _submitted_since(student_id, quiz_id, issued):
+    return QuizAttempt.objects.filter(
+        student_id=student_id,
+        quiz_id=quiz_id,
+        state=QuizAttempt.State.SUBMITTED,
+        submitted_at__gte=issued,
+    )
+
+
+# -- the form's attempt: what opening, saving and submitting a quiz form find -----------------------------------
+
+
+@dataclass
+class Standing:
+    """A student's attempts at one quiz, as the quiz page needs them (one query)."""
+
+    open: object = None  # the attempt in progress
+    last: object = None  # the latest attempt
+    submitted: int = 0
+    stale_for: object = None  # an attempt submitted after the form was built
+
+
+def standing(student, quiz, issued=None):
+    rows = list(
+        QuizAttempt.objects.filter(student=student, quiz=quiz)
+        .only("pk", "state", "revision", "started_at", "submitted_at", "score", "max_score", "student", "quiz")
+        .order_by("-started_at", "-pk")
+    )
+    result = Standing(last=rows[0] if rows else None)
+    for row in rows:
+        if row.state == QuizAttempt.State.IN_PROGRESS:
+            result.open = row
+        else:
+            result.submitted += 1
+            if issued is not None and row.submitted_at >= issued and result.stale_for is None:
+                result.stale_for = row
+    return result
+
+
+def limit_reached(quiz, submitted):
+    return bool(quiz.attempts_allowed) and submitted >= quiz.attempts_allowed
+
+
+def attempt_for_form(student, quiz, form):
+    """The attempt a quiz form writes to: the one in progress, or a new one pinned to the form's revision.
+
+    Returns (attempt, created). Raises AlreadySubmitted (the form is stale), FormOutOfDate (the attempt in
+    progress was pinned to another revision) or AttemptLimitReached.
+    """
+    found = standing(student, quiz, form.issued)
+    if found.stale_for is not None:
+        raise AlreadySubmitted(found.stale_for.pk)
+    attempt = found.open
+    if attempt is None:
+        if limit_reached(quiz, found.submitted):
+            raise AttemptLimitReached
+        try:
+            with transaction.atomic():
+                attempt = QuizAttempt.objects.create(student=student, quiz=quiz, revision_id=form.revision_id)
+        except IntegrityError:
+            # Another request of the same student (a second tab, a double click) started it first.
+            attempt = QuizAttempt.objects.filter(
+                student=student, quiz=quiz, state=QuizAttempt.State.IN_PROGRESS
+            ).first()
+            if attempt is None:
+                # ...and already submitted it.
+                later = _submitted_since(student.pk, quiz.pk, form.issued).order_by("-submitted_at")
+                raise AlreadySubmitted(later.values_list("pk", flat=True).first()) from None
+        else:
+            return attempt, True
+    if attempt.revision_id != form.revision_id:
+        raise FormOutOfDate
+    return attempt, False
+
+
+class _Taken(Exception):
+    """Rolls back a submission whose gate said no (the form was stale), or whose new attempt collided."""
+
+
+def submit_form(student, quiz, form, answers):
+    """Submit a quiz form: returns the attempt it closed, or raises AlreadySubmitted / FormOutOfDate /
+    AttemptLimitReached, having stored nothing.
+
+    The usual case (no autosave before, no limit on attempts) is one INSERT of the attempt, one gated
+    UPDATE and one INSERT of the answers: the partial unique index on attempts in progress says whether
+    one was already open, and the gate whether the form is stale. Either way this transaction rolls back
+    and the slower path (which reads the student's attempts first) decides.
+    """
+    if not quiz.attempts_allowed:
+        try:
+            with transaction.atomic():
+                try:
+                    attempt = QuizAttempt.objects.create(student=student, quiz=quiz, revision_id=form.revision_id)
+                except IntegrityError:
+                    raise _Taken from None  # an attempt in progress (autosaved): the path below uses it
+                attempt.student, attempt.quiz = student, quiz  # what the listeners read, without a query
+                if not submit(attempt, answers, form=form, fresh=True):
+                    raise _Taken  # stale form: the new attempt goes with the rollback
+                return attempt
+        except _Taken:
+            pass
+    with transaction.atomic():
+        attempt, created = attempt_for_form(student, quiz, form)
+        attempt.student, attempt.quiz = student, quiz
+        if submit(attempt, answers, form=form, fresh=created):
+            return attempt
+    # The gate said no: this attempt, or another one, was submitted after the form was built.
+    found = standing(student, quiz, form.issued)
+    raise AlreadySubmitted(found.stale_for.pk if found.stale_for else attempt.pk)
+
+
+def save_form(student, quiz, form, answers):
+    """Store answers from a quiz form (autosave, a practice question's Check), starting the attempt if need be.
+
+    Returns the attempt; raises like submit_form, and AlreadySubmitted when it was submitted meanwhile.
+    """
+    with transaction.atomic():
+        attempt, _created = attempt_for_form(student, quiz, form)
+        if save_answers(attempt, answers):
+            return attempt
+    raise AlreadySubmitted(attempt.pk)
 
 
 def stored_answers(attempt):

@@ -29,7 +29,14 @@ class ChoiceQuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "radio-empty"
         template = "blocks/question_block.html"
-        preview_value = {"prompt": "Which is a crime?", "explanation": "Because …"}
+        preview_value = {
+            "prompt": "Which is a crime?",
+            "choices": [
+                {"text": "Making a sexual deepfake of a classmate", "correct": True, "feedback": ""},
+                {"text": "Reporting a deepfake to the platform", "correct": False, "feedback": ""},
+            ],
+            "explanation": "Making one is a crime even without sharing it.",
+        }
 
     def clean(self, value):
         from django.core.exceptions import ValidationError
@@ -73,6 +80,15 @@ class ScenarioQuestionBlock(ChoiceQuestionBlock):
     class Meta:
         icon = "group"
         description = _("What should the person in the story do?")
+        preview_value = {
+            "story": "Ji-woo finds an edited photo of a classmate in a group chat.",
+            "prompt": "What should Ji-woo do first?",
+            "choices": [
+                {"text": "Keep the evidence and tell a trusted adult", "correct": True, "feedback": ""},
+                {"text": "Forward it to ask others", "correct": False, "feedback": ""},
+            ],
+            "explanation": "Forwarding spreads the harm.",
+        }
 
 
 class ReflectionTextBlock(blocks.StructBlock):
@@ -82,6 +98,7 @@ class ReflectionTextBlock(blocks.StructBlock):
         icon = "edit"
         template = "blocks/question_block.html"
         description = _("Free-text reflection; never scored or shown to teachers per student.")
+        preview_value = {"prompt": "What would you say to a friend who received such an image?"}
 
 
 class ReflectionScaleBlock(blocks.StructBlock):
@@ -93,6 +110,11 @@ class ReflectionScaleBlock(blocks.StructBlock):
         icon = "order"
         template = "blocks/question_block.html"
         description = _("A 1–5 scale; never scored or shown to teachers per student.")
+        preview_value = {
+            "prompt": "How sure are you about where to get help?",
+            "low_label": "Not sure",
+            "high_label": "Very sure",
+        }
 
 
 class QuestionStreamBlock(blocks.StreamBlock):

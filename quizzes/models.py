@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,10 @@ class QuizPage(Page):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CHECK)
     intro = models.TextField(_("introduction"), blank=True)
     pass_mark = models.PositiveSmallIntegerField(
-        _("pass mark (%)"), default=60, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        _("pass mark (%)"),
+        default=60,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Not used by pre-tests: they are diagnostics, complete once submitted."),
     )
     attempts_allowed = models.PositiveSmallIntegerField(
         _("attempts allowed"), default=0, help_text=_("0 means unlimited.")
@@ -51,10 +55,37 @@ class QuizPage(Page):
     class Meta:
         verbose_name = _("quiz")
 
-    def serve(self, request, *args, **kwargs):
-        from .views import serve_quiz
+    @property
+    def is_diagnostic(self):
+        """A pre-test shows what a student knows before the module: no pass mark, done once submitted."""
+        return self.kind == self.Kind.PRE_TEST
 
-        return serve_quiz(request, self)
+    def clean(self):
+        super().clean()
+        if self.is_diagnostic:
+            # A diagnostic has nothing to pass; a stored mark would only mislead a later reader.
+            self.pass_mark = 0
+
+    # The view that serves a quiz page, set by QuizzesConfig.ready() (quizzes.views.serve_quiz): the view
+    # imports this model, never the other way round.
+    serve_view = None
+
+    def serve(self, request, *args, **kwargs):
+        return QuizPage.serve_view(request, self)
+
+    def serve_preview(self, request, mode_name):
+        """The draft's own questions, for the editor and the moderator reviewing it.
+
+        `serve()` shows the live revision's questions; a preview records nothing and shows exactly what
+        was written.
+        """
+        from .scoring import MAX_TEXT_ANSWER, questions_of
+
+        context = self.get_context(request)
+        context.update(
+            preview=True, attempt=None, questions=questions_of(self), answers={}, max_text_answer=MAX_TEXT_ANSWER
+        )
+        return TemplateResponse(request, "quizzes/quiz_page.html", context)
 
 
 class QuizAttempt(models.Model):

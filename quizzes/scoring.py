@@ -74,6 +74,8 @@ class AnswerError(ValueError):
     """An answer that does not fit the quiz: nothing is saved."""
 
 
+# Not a Django form built from the questions (as Wagtail's FormBuilder does): the questions come from a pinned
+# revision's StreamField, the page renders its own fieldsets, and a refused id must change nothing (one pass here).
 def clean_answers(questions, data, require_all=True):
     """Turn posted form data into {question id: choice ids or text}; raise on ids the quiz does not have.
 

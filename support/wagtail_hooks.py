@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -7,7 +9,7 @@ from .models import HelpChannel, ReportGuide
 class HelpChannelViewSet(SnippetViewSet):
     model = HelpChannel
     icon = "help"
-    menu_label = "Help channels"
+    menu_label = _("Help channels")
     list_display = ["name", "kind", "phone", "locale", "active"]
     list_filter = ["kind", "active", "locale"]
     search_fields = ["name", "description"]
@@ -16,7 +18,7 @@ class HelpChannelViewSet(SnippetViewSet):
 class ReportGuideViewSet(SnippetViewSet):
     model = ReportGuide
     icon = "flag"
-    menu_label = "Report guides"
+    menu_label = _("Report guides")
     list_display = ["platform", "report_url", "locale"]
 
 

@@ -1,16 +1,11 @@
-"""Accounts: rate limits that let a class log in together, MFA for teachers, the demo class."""
+"""Accounts: rate limits that let a class log in together, MFA for teachers (the demo class: test_demo_loader.py)."""
 
 import pytest
 
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
-from classrooms.models import Classroom, Enrollment, LessonProgress
-from classrooms.progress import build_matrix
-from quizzes.models import QuizAttempt
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +40,7 @@ def test_repeated_failures_for_one_account_are_limited(make_user):
         client.post("/en/accounts/login/", {"login": student.username, "password": "wrong"})
     response = client.post("/en/accounts/login/", {"login": student.username, "password": "correct-horse-battery"})
     assert response.status_code == 200  # the form again, not a login
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many wrong passwords for this account" in response.content.decode()  # users.lockout
     assert "_auth_user_id" not in client.session
 
 
@@ -64,18 +59,3 @@ def test_teachers_can_turn_on_totp(make_user):
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].endswith("/accounts/2fa/totp/activate/")
     assert 'id="authenticator_secret"' in response.content.decode()
-
-
-def test_demo_class_has_24_students_with_varied_progress():
-    call_command("load_demo", verbosity=0)
-    classroom = Classroom.objects.get(join_code="DEMO2345")
-    assert Enrollment.objects.filter(classroom=classroom).count() == 24
-    assert classroom.teachers.filter(username="teacher").exists()
-    matrix = build_matrix(classroom)
-    statuses = {cell.status for _student, cells in matrix.rows for cell in cells}
-    assert len(statuses) >= 3
-    scores = {a.score for a in QuizAttempt.objects.filter(student__enrollments__classroom=classroom)}
-    assert len(scores) >= 3
-    assert LessonProgress.objects.filter(student__enrollments__classroom=classroom).exists()
-    call_command("load_demo", verbosity=0)
-    assert Classroom.objects.filter(join_code="DEMO2345").count() == 1

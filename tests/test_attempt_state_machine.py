@@ -13,6 +13,7 @@ every step that:
 Each example runs inside a savepoint of the test's transaction and is rolled back at its end.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -24,10 +25,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from quizzes.attempts import AttemptLimitReached, open_attempt, save_answers, stored_answers, submit
-from quizzes.models import Answer, QuizAttempt, QuizPage
+from quizzes.models import Answer, QuizAttempt
 from quizzes.scoring import questions_of, score
+from tests.factories import QuizPageFactory, reflection_scale, reflection_text, single_choice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
 LIMITED = 2  # attempts allowed on the second quiz
 
@@ -62,15 +64,44 @@ def snapshot(attempt_id):
     return (attempt.state, attempt.score, attempt.max_score, attempt.passed, attempt.submitted_at, answers)
 
 
+def choice_question(block_type, choices, correct, **extra):
+    """Raw StreamField data for a choice question of any type; each choice's id is its text."""
+    question = single_choice(prompt=f"A {block_type} question", choices=choices)
+    question["type"] = block_type
+    for item in question["value"]["choices"]:
+        item["value"]["correct"] = item["id"] in correct
+    question["value"].update(extra)
+    return question
+
+
 @pytest.fixture
 def cast(make_user):
-    quizzes = list(QuizPage.objects.live().filter(locale__language_code="en").order_by("path"))
-    # One quiz with reflections among its questions (unlimited attempts), one limited to LIMITED attempts.
-    with_reflection = next(q for q in quizzes if any(x.type.startswith("reflection") for x in questions_of(q)))
-    other = next(q for q in quizzes if q.pk != with_reflection.pk and any(x.scored for x in questions_of(q)))
-    QuizPage.objects.filter(pk=with_reflection.pk).update(attempts_allowed=0)
-    QuizPage.objects.filter(pk=other.pk).update(attempts_allowed=LIMITED)
-    with_reflection.attempts_allowed, other.attempts_allowed = 0, LIMITED
+    # One quiz with reflections among its questions (unlimited attempts), one limited to LIMITED attempts;
+    # between them every type of question, and "select all" questions with two right choices of three.
+    with_reflection = QuizPageFactory(
+        attempts_allowed=0,
+        questions=json.dumps(
+            [
+                single_choice(choices=("a", "b", "c")),
+                choice_question("multiple_choice", ("x", "y", "z"), correct={"x", "y"}),
+                reflection_text(),
+                reflection_scale(),
+            ]
+        ),
+    )
+    other = QuizPageFactory(
+        attempts_allowed=LIMITED,
+        questions=json.dumps(
+            [
+                choice_question("true_false", ("True", "False"), correct={"False"}),
+                choice_question("scenario", ("tell", "share", "ignore"), correct={"tell"}, story="Someone's story."),
+                choice_question("multiple_choice", ("p", "q", "r"), correct={"p", "r"}),
+                single_choice(),
+            ]
+        ),
+    )
+    assert any(x.type.startswith("reflection") for x in questions_of(with_reflection))
+    assert all(x.scored for x in questions_of(other))
     students = [make_user("machine-a"), make_user("machine-b")]
     return students, [with_reflection, other]
 

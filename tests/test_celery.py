@@ -12,6 +12,8 @@ from django.conf import settings
 from tests.conftest import ROOT
 from website.tasks import ping
 
+pytestmark = pytest.mark.no_demo
+
 
 def test_tasks_run_in_process_without_a_broker():
     if not settings.CELERY_TASK_ALWAYS_EAGER:

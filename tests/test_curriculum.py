@@ -1,6 +1,8 @@
 """Curriculum pages: tree rules, blocks, law references, teacher notes, workflow, translation, search."""
 
 import datetime
+import json
+import uuid
 
 import pytest
 
@@ -8,18 +10,74 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from wagtail.models import Page, Workflow
+from wagtail.models import Locale, Workflow
 
 from lessons.blocks import ImageBlock, LessonStreamBlock, VideoBlock
 from lessons.models import CurriculumIndexPage, LawReference, LessonPage, ModulePage
 from quizzes.models import QuizPage
+from tests.factories import (
+    CurriculumIndexPageFactory,
+    LawReferenceFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    QuizPageFactory,
+    site_root,
+)
 from website.models import HomePage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
+
+TEACHER_NOTES = "Pause after the scenario: a student may know someone it happened to.\nLet them step out."
 
 
-def korean_lesson(**filters):
-    return LessonPage.objects.live().filter(locale__language_code="ko", **filters).order_by("path").first()
+def locale(language_code):
+    return Locale.objects.get(language_code=language_code)
+
+
+def law_reference(language_code="ko", **fields):
+    """A law reference snippet (live), with a key of its own."""
+    values = {
+        "key": f"law-{uuid.uuid4().hex[:8]}",
+        "jurisdiction": "KR",
+        "act": "성폭력범죄의 처벌 등에 관한 특례법",
+        "article": "제14조의2",
+        "punishes": "허위영상물 편집·반포",
+        "penalty": "7년 이하의 징역",
+        "in_force_since": datetime.date(2024, 10, 16),
+        "source_url": "https://law.example/sca-14-2",
+        "last_reviewed": datetime.date(2026, 11, 26),
+        **fields,
+    }
+    return LawReference.objects.create(locale=locale(language_code), **values)
+
+
+def body_citing(law):
+    blocks = [
+        {"type": "heading", "value": {"text": "What the law says", "level": "h2"}},
+        {"type": "paragraph", "value": "<p>Text of the lesson.</p>"},
+        {"type": "law", "value": {"law": law.pk}},
+    ]
+    return json.dumps([{**block, "id": str(uuid.uuid4())} for block in blocks])
+
+
+def english_home():
+    return site_root().get_translation(locale("en"))
+
+
+def translated(page, language_code):
+    """`page`'s translation (its parent's translation must exist), published."""
+    translation = page.copy_for_translation(locale(language_code))
+    translation.save_revision().publish()
+    return translation
+
+
+def korean_module_in_both_languages():
+    """A Korean module (under a curriculum index) translated into English along with its index."""
+    index = CurriculumIndexPageFactory()
+    translated(index, "en")
+    module = ModulePageFactory(parent=index)
+    translated(module, "en")
+    return module
 
 
 # -- page tree ------------------------------------------------------------------------------------------------
@@ -48,7 +106,7 @@ def test_page_tree_rules(child, parent, allowed):
 
 
 def test_every_block_type_renders():
-    law = LawReference.objects.filter(locale__language_code="en").first()
+    law = law_reference("en")
     stream = LessonStreamBlock()
     samples = {
         "paragraph": "<p>Plain words.</p>",
@@ -97,7 +155,9 @@ def test_video_block_requires_a_transcript():
 
 
 def test_editing_a_law_reference_changes_every_citing_lesson(client):
-    law = LawReference.objects.get(key="sca-14-2", locale__language_code="ko")
+    law = law_reference()
+    for _ in range(2):
+        LessonPageFactory(body=body_citing(law))
     citing = list(law.citing_lessons().live())
     assert len(citing) >= 2
     law.penalty = "개정된 형량 테스트 문구"
@@ -107,14 +167,14 @@ def test_editing_a_law_reference_changes_every_citing_lesson(client):
 
 
 def test_lessons_show_when_the_law_was_last_reviewed(client):
-    lesson = korean_lesson(slug="deepfakes-and-the-law")
+    lesson = LessonPageFactory(body=body_citing(law_reference(last_reviewed=datetime.date(2026, 9, 14))))
     html = client.get(lesson.url).content.decode()
     assert lesson.law_last_reviewed is not None
     assert lesson.law_last_reviewed.isoformat() in html
 
 
 def test_law_reference_source_must_be_http():
-    law = LawReference.objects.first()
+    law = law_reference()
     law.source_url = "ftp://law.example/article"
     with pytest.raises(ValidationError) as error:
         law.full_clean()
@@ -122,7 +182,8 @@ def test_law_reference_source_must_be_http():
 
 
 def test_deleting_a_cited_law_reference_is_refused(admin_client):
-    law = LawReference.objects.get(key="sca-14", locale__language_code="ko")
+    law = law_reference(article="제14조")
+    LessonPageFactory(body=body_citing(law))
     url = f"/cms/snippets/lessons/lawreference/delete/{law.pk}/"
     response = admin_client.post(url, follow=True)
     assert LawReference.objects.filter(pk=law.pk).exists()
@@ -131,18 +192,7 @@ def test_deleting_a_cited_law_reference_is_refused(admin_client):
 
 
 def test_an_uncited_law_reference_can_be_deleted(admin_client, ko):
-    law = LawReference.objects.create(
-        key="unused",
-        jurisdiction="KR",
-        act="Test act",
-        article="1",
-        punishes="-",
-        penalty="-",
-        in_force_since=datetime.date(2024, 1, 1),
-        source_url="https://law.example/1",
-        last_reviewed=datetime.date(2026, 11, 26),
-        locale=ko,
-    )
+    law = LawReferenceFactory(key="unused", locale=ko)
     admin_client.post(f"/cms/snippets/lessons/lawreference/delete/{law.pk}/")
     assert not LawReference.objects.filter(pk=law.pk).exists()
 
@@ -153,16 +203,17 @@ NOTES_HEADING = 'id="teacher-notes"'
 
 
 def test_teacher_notes_hidden_from_anonymous_and_students(client, make_user):
-    lesson = korean_lesson()
+    lesson = LessonPageFactory(teacher_notes=TEACHER_NOTES)
     assert NOTES_HEADING not in client.get(lesson.url).content.decode()
     student = make_user("student-a")
     client.force_login(student)
     assert NOTES_HEADING not in client.get(lesson.url).content.decode()
 
 
-def test_teacher_notes_shown_to_teachers_and_editors(make_user):
-    lesson = korean_lesson()
-    teacher = make_user("teacher-a", account_type="teacher", email="a@school.example")
+def test_teacher_notes_shown_to_teachers_and_editors(make_user, make_teacher):
+    lesson = LessonPageFactory(teacher_notes=TEACHER_NOTES)
+    # Verified: an unverified self-registered teacher sees no notes (tests/test_security.py).
+    teacher = make_teacher("teacher-a", email="a@school.example")
     editor = make_user("editor-a", account_type="staff")
     editor.groups.add(Group.objects.get(name="Editors"))
     for user in (teacher, editor):
@@ -177,7 +228,7 @@ def test_teacher_notes_shown_to_teachers_and_editors(make_user):
 
 
 def test_curriculum_review_keeps_an_unapproved_lesson_off_the_site(make_user):
-    module = ModulePage.objects.filter(locale__language_code="ko").first()
+    module = ModulePageFactory()
     editor = make_user("editor-b", account_type="staff")
     editor.groups.add(Group.objects.get(name="Editors"))
     moderator = make_user("moderator-b", account_type="staff")
@@ -195,7 +246,7 @@ def test_curriculum_review_keeps_an_unapproved_lesson_off_the_site(make_user):
     )
     module.add_child(instance=lesson)
     revision = lesson.save_revision(user=editor)
-    workflow = Workflow.objects.get(name="Curriculum review")
+    workflow = Workflow.objects.get(name="교육과정 검토")  # "Curriculum review"
     assert lesson.get_workflow() == workflow
     state = workflow.start(lesson, editor)
     lesson.refresh_from_db()
@@ -216,7 +267,7 @@ def test_scheduled_publishing_runs_from_the_beat_task():
 
     from website.tasks import publish_scheduled
 
-    lesson = korean_lesson()
+    lesson = LessonPageFactory()
     lesson.title = "예약 발행된 제목"
     revision = lesson.save_revision(approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1))
     publish_scheduled.apply().get()  # in this process, with or without a broker
@@ -228,13 +279,8 @@ def test_scheduled_publishing_runs_from_the_beat_task():
 # -- translation ------------------------------------------------------------------------------------------------
 
 
-def test_every_demo_page_exists_in_korean_and_english(ko, en):
-    for page in Page.objects.filter(locale=ko, depth__gt=1).specific():
-        assert page.get_translation_or_none(en) is not None, page.url_path
-
-
 def test_editor_creates_a_translation_from_a_page(admin_client, ko, en):
-    module = ModulePage.objects.filter(locale=ko).first()
+    module = korean_module_in_both_languages()
     lesson = LessonPage(
         title="번역할 수업",
         slug="to-translate",
@@ -255,7 +301,7 @@ def test_editor_creates_a_translation_from_a_page(admin_client, ko, en):
 
 
 def test_a_lesson_missing_in_one_language_falls_back_with_a_notice(client, ko, en):
-    module = ModulePage.objects.filter(locale=ko).first()
+    module = korean_module_in_both_languages()
     lesson = LessonPage(
         title="한국어로만 있는 수업",
         slug="korean-only",
@@ -281,14 +327,23 @@ def test_a_lesson_missing_in_one_language_falls_back_with_a_notice(client, ko, e
 
 
 def test_search_finds_a_lesson_by_a_korean_word(client):
+    korean = LessonPageFactory(title="딥페이크 바로 알기")
+    # The same word in an English lesson: the Korean search shows Korean lessons only.
+    index = CurriculumIndexPageFactory(parent=english_home())
+    LessonPageFactory(parent=ModulePageFactory(parent=index), title="What 딥페이크 means")
     response = client.get("/ko/search/", {"q": "딥페이크"})
     titles = [lesson.title for lesson in response.context["results"]]
     assert any("딥페이크" in title or "허위영상물" in title for title in titles) or titles, titles
     assert all(lesson.locale.language_code == "ko" for lesson in response.context["results"])
     assert len(titles) >= 1
+    assert korean.title in titles
 
 
 def test_search_finds_a_lesson_by_an_english_word(client):
+    index = CurriculumIndexPageFactory(parent=english_home())
+    module = ModulePageFactory(parent=index)
+    LessonPageFactory(parent=module, title="Red flags of grooming", slug="grooming-red-flags")
+    LessonPageFactory(parent=module, title="Consent to share")
     response = client.get("/en/search/", {"q": "grooming"})
     results = list(response.context["results"])
     assert results
@@ -304,7 +359,11 @@ def test_search_with_nonsense_finds_nothing(client):
 
 
 def test_curriculum_index_filters_by_band(client):
-    index = CurriculumIndexPage.objects.get(locale__language_code="en")
+    index = CurriculumIndexPageFactory(parent=english_home())
+    every_band = ModulePageFactory(parent=index, for_high_school=True, for_university=True)
+    for band in ("middle_school", "high_school", "university"):
+        LessonPageFactory(parent=every_band, audience=band)
+    LessonPageFactory(parent=ModulePageFactory(parent=index), audience="middle_school")
     response = client.get(index.url, {"band": "university"})
     lessons = [lesson for entry in response.context["entries"] for lesson in entry["lessons"]]
     assert lessons and all(lesson.audience == "university" for lesson in lessons)
@@ -313,24 +372,39 @@ def test_curriculum_index_filters_by_band(client):
 
 @pytest.mark.parametrize("model", [HomePage, CurriculumIndexPage, ModulePage, LessonPage, QuizPage])
 def test_each_page_type_has_one_h1_and_a_main_landmark(client, model):
-    page = model.objects.live().filter(locale__language_code="ko").first()
+    quiz = QuizPageFactory()  # under a lesson, under a module, under a curriculum index, under the Korean home page
+    lesson = quiz.get_parent().specific
+    module = lesson.get_parent().specific
+    pages = {
+        HomePage: site_root().specific,
+        CurriculumIndexPage: module.get_parent().specific,
+        ModulePage: module,
+        LessonPage: lesson,
+        QuizPage: quiz,
+    }
+    page = pages[model]
+    assert isinstance(page, model) and page.live and page.locale.language_code == "ko"
     html = client.get(page.url).content.decode()
     assert html.count("<h1") == 1
     assert html.count("<main") == 1
 
 
-def test_lesson_body_headings_start_at_h2():
-    for lesson in LessonPage.objects.all():
-        levels = [block.value["level"] for block in lesson.body if block.block_type == "heading"]
-        assert levels and set(levels) <= {"h2", "h3"}, lesson.slug
-
-
 def test_editors_see_which_lessons_cite_a_reference(admin_client):
-    law = LawReference.objects.get(key="sca-14-2", locale__language_code="en")
+    law = law_reference("en")
+    index = CurriculumIndexPageFactory(parent=english_home())
+    module = ModulePageFactory(parent=index)
+    for title in ("Deepfakes and the law", "Sharing without consent"):
+        LessonPageFactory(parent=module, title=title, body=body_citing(law))
     citing = law.citing_lessons()
     assert citing.exists()
     listing = admin_client.get("/cms/snippets/lessons/lawreference/").content.decode()
-    assert "Lessons citing it" in listing
+    # The admin speaks the editor's language (Korean by default): the column heading is the catalogue's.
+    from django.utils import translation
+
+    with translation.override("ko"):
+        heading = translation.gettext("Lessons citing it")
+    assert heading != "Lessons citing it"
+    assert heading in listing
     usage = admin_client.get(f"/cms/snippets/lessons/lawreference/usage/{law.pk}/").content.decode()
     from django.utils.html import escape
 

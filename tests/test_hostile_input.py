@@ -4,6 +4,7 @@ a nickname that looks like a spreadsheet formula cannot run in the teacher's CSV
 
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -15,11 +16,14 @@ from django.utils import timezone
 from classrooms.models import Assignment, Classroom, Enrollment, ProgressExport, School
 from classrooms.tasks import build_progress_export
 from lessons.models import CurriculumImage
-from quizzes.models import Answer, QuizAttempt, QuizPage
+from quizzes.attempts import open_attempt
+from quizzes.models import Answer, QuizAttempt
 from quizzes.scoring import questions_of
 from tests.conftest import client_for
+from tests.factories import LessonPageFactory, QuizPageFactory, reflection_text, single_choice
+from tests.quiz_forms import open_quiz, save_url, submit_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
@@ -31,11 +35,8 @@ def teacher(make_teacher):
 
 
 def reflection_quiz():
-    """A live Korean check quiz with a free-text reflection question, under a middle-school lesson."""
-    for quiz in QuizPage.objects.live().filter(locale__language_code="ko").order_by("path"):
-        if any(q.type == "reflection_text" for q in questions_of(quiz)):
-            return quiz
-    raise AssertionError("the demo curriculum has no quiz with a free-text reflection")
+    """A Korean check quiz with a free-text reflection question, under a middle-school lesson."""
+    return QuizPageFactory(questions=json.dumps([single_choice(), reflection_text()]))
 
 
 def test_script_in_every_text_field_is_escaped_on_every_page_that_shows_it(teacher):
@@ -81,14 +82,12 @@ def test_script_in_every_text_field_is_escaped_on_every_page_that_shows_it(teach
     lesson = quiz.get_parent().specific
     Assignment.objects.create(classroom=classroom, page=lesson, due_at=timezone.now() + timezone.timedelta(days=3))
     Assignment.objects.create(classroom=classroom, page=quiz, due_at=timezone.now() + timezone.timedelta(days=3))
-    student_client.get(quiz.url)
-    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
+    form = open_quiz(student_client, quiz)
     reflection = next(q for q in questions_of(quiz) if q.type == "reflection_text")
     # Only the reflection is answered: the form comes back with it kept (and shown) and the rest missing.
-    page = student_client.post(
-        quiz.url, {f"q-{reflection.id}": PAYLOAD, "attempt": attempt.pk, "revision": attempt.revision_id}
-    )
+    page = student_client.post(submit_url(quiz), {f"q-{reflection.id}": PAYLOAD, **form})
     assert page.status_code == 400
+    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
     assert Answer.objects.get(attempt=attempt, question_id=reflection.id).text == PAYLOAD
 
     base = f"/en/teach/classes/{classroom.pk}"
@@ -124,7 +123,7 @@ def test_a_formula_for_a_nickname_cannot_run_in_the_teachers_spreadsheet(teacher
     for name in ('=HYPERLINK("http://evil.example","x")', "+1", "-2", "@SUM(A1)", "plain"):
         student = make_user(f"formula-{Enrollment.objects.count()}", display_name=name)
         Enrollment.objects.create(classroom=classroom, student=student)
-    lesson = QuizPage.objects.live().filter(locale__language_code="ko").first().get_parent()
+    lesson = LessonPageFactory()
     Assignment.objects.create(classroom=classroom, page=lesson, due_at=timezone.now() + timezone.timedelta(days=1))
     client_for(teacher).post(f"/ko/teach/classes/{classroom.pk}/export/")
     export = ProgressExport.objects.get(classroom=classroom)
@@ -206,17 +205,21 @@ def test_an_overlong_reflection_is_refused_and_nothing_is_saved(make_user):
     student = make_user("long-reflection")
     client = client_for(student)
     quiz = reflection_quiz()
-    client.get(quiz.url)
-    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
+    form = open_quiz(client, quiz)
     reflection = next(q for q in questions_of(quiz) if q.type == "reflection_text")
-    data = {f"q-{reflection.id}": "a" * 4001, "attempt": attempt.pk, "revision": attempt.revision_id}
-    response = client.post(quiz.url, data)
+    data = {f"q-{reflection.id}": "a" * 4001, **form}
+    response = client.post(submit_url(quiz), data)
     assert response.status_code == 400
     assert "4,000" in response.content.decode() or "4000" in response.content.decode()
-    assert not Answer.objects.filter(attempt=attempt).exists()
-    attempt.refresh_from_db()
-    assert attempt.state == QuizAttempt.State.IN_PROGRESS
-    # Autosave refuses it the same way.
+    assert not QuizAttempt.objects.filter(student=student).exists() and not Answer.objects.exists()
+    # Autosave refuses it the same way, the form's own and the older per-attempt one.
+    autosave = client.post(save_url(quiz), data)
+    assert autosave.status_code == 400 and autosave.json()["error"] == "too_long"
+    assert not QuizAttempt.objects.filter(student=student).exists()
+    attempt = open_attempt(student, quiz)
+    data.update(attempt=attempt.pk, revision=attempt.revision_id)
     autosave = client.post(f"/ko/learn/attempts/{attempt.pk}/save/", data)
     assert autosave.status_code == 400 and autosave.json()["error"] == "too_long"
     assert not Answer.objects.filter(attempt=attempt).exists()
+    attempt.refresh_from_db()
+    assert attempt.state == QuizAttempt.State.IN_PROGRESS

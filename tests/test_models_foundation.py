@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from wagtail.images import get_image_model
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
 
 def test_custom_user_model_needs_no_email_for_students(make_user):

@@ -1,5 +1,8 @@
 """The anonymous full-page cache: served without the database, never personal, purged on publish."""
 
+import json
+import uuid
+
 import pytest
 
 from django.conf import settings
@@ -7,14 +10,47 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from lessons.models import LawReference, LessonPage
+from wagtail.models import Locale
+
+from lessons.models import LessonPage
 from support.models import HelpChannel
+from tests.factories import HelpChannelFactory, LawReferenceFactory, LessonPageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
 
-def lesson():
-    return LessonPage.objects.live().filter(locale__language_code="ko").first()
+def korean():
+    return Locale.objects.get(language_code="ko")
+
+
+def law_reference():
+    return LawReferenceFactory(
+        locale=korean(),
+        act="성폭력범죄의 처벌 등에 관한 특례법",
+        article="제14조의2",
+        punishes="허위영상물 편집·반포",
+        penalty="7년 이하의 징역",
+    )
+
+
+def help_channel():
+    return HelpChannelFactory(
+        locale=korean(),
+        name="청소년상담 1388",
+        phone="1388",
+        audience=HelpChannel.Audience.YOUNG_PEOPLE,
+        sort_order=0,  # first of the lesson's few help lines whatever its name and whatever other lines exist
+    )
+
+
+def lesson(law=None):
+    """A published Korean lesson citing a law and showing a help card."""
+    body = [
+        {"type": "paragraph", "value": "<p>Text of the lesson.</p>"},
+        {"type": "law", "value": {"law": (law or law_reference()).pk}},
+        {"type": "help_card", "value": {"title": "도움받을 수 있는 곳"}},
+    ]
+    return LessonPageFactory(body=json.dumps([{**block, "id": str(uuid.uuid4())} for block in body]))
 
 
 def test_second_anonymous_view_is_served_from_the_cache_without_queries():
@@ -57,13 +93,13 @@ def test_publishing_purges_cached_pages():
 
 
 def test_a_law_or_help_channel_change_purges_cached_lessons():
-    page = LessonPage.objects.live().get(slug="deepfakes-and-the-law", locale__language_code="ko")
-    Client().get(page.url)
-    law = LawReference.objects.get(key="sca-14-2", locale__language_code="ko")
+    law, channel = law_reference(), help_channel()
+    page = lesson(law)
+    html = Client().get(page.url).content.decode()  # now cached
+    assert law.penalty in html and channel.name in html
     law.penalty = "바뀐 형량 문구"
     law.save_revision().publish()
     assert "바뀐 형량 문구" in Client().get(page.url).content.decode()
-    channel = HelpChannel.objects.get(key="youth-1388", locale__language_code="ko")
     channel.name = "바뀐 이름 1388"
     channel.save()
     assert "바뀐 이름 1388" in Client().get(page.url).content.decode()

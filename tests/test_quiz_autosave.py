@@ -1,26 +1,64 @@
 """Autosave of a quiz in progress: it stores answers for the student's own open attempt only, never
-scores, refuses bad input without storing anything, and a reload shows what was saved."""
+scores, refuses bad input without storing anything, and a reload shows what was saved.
 
+The quiz form autosaves to its quiz's save URL with its signed token; the first save starts the attempt
+(opening the page writes nothing). The older per-attempt URL still takes saves for an attempt in progress."""
+
+import json
 import re
+import uuid
 
 import pytest
 
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.attempts import open_attempt, save_answers, stored_answers, submit
-from quizzes.models import Answer, QuizAttempt, QuizPage
-from quizzes.scoring import questions_of
+from wagtail.models import Page
 
-pytestmark = pytest.mark.django_db
+from quizzes.attempts import open_attempt, save_answers, stored_answers, submit
+from quizzes.models import Answer, QuizAttempt
+from quizzes.scoring import questions_of
+from tests.factories import (
+    CurriculumIndexPageFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    QuizPageFactory,
+    reflection_text,
+    single_choice,
+)
+from tests.quiz_forms import open_quiz, save_url, submit_url
+
+pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
+
+
+def question_of_type(block_type):
+    """Raw StreamField data for one question: choice questions have three choices (True and False for a
+    true or false), 'select all' two right ones."""
+    if block_type == "reflection_text":
+        return reflection_text()
+    if block_type == "reflection_scale":
+        value = {"prompt": "How sure are you?", "low_label": "Not sure", "high_label": "Very sure"}
+        return {"type": "reflection_scale", "id": str(uuid.uuid4()), "value": value}
+    choices = ("True", "False") if block_type == "true_false" else ("first", "second", "third")
+    question = single_choice(prompt=f"A {block_type} question", choices=choices)
+    question["type"] = block_type
+    if block_type == "multiple_choice":
+        question["value"]["choices"][2]["value"]["correct"] = True
+    if block_type == "scenario":
+        question["value"]["story"] = "Someone finds an edited photo of a classmate."
+    return question
 
 
 def quiz_with(*block_types):
-    """The first live English quiz that has a question of every given type."""
-    for quiz in QuizPage.objects.live().filter(locale__language_code="en").order_by("path"):
-        if set(block_types) <= {block.block_type for block in quiz.questions}:
-            return quiz
-    raise AssertionError(f"the demo content has no quiz with {block_types}")
+    """A live English check quiz under a lesson, with a question of every given type, and like a real quiz
+    two scored questions and a reflection at least (a single choice, a true or false, a text reflection)."""
+    kinds = [*block_types, *(kind for kind in MIX if kind not in block_types)]
+    english_home = Page.objects.get(depth=2, locale__language_code="en")
+    lesson = LessonPageFactory(parent=ModulePageFactory(parent=CurriculumIndexPageFactory(parent=english_home)))
+    return QuizPageFactory(parent=lesson, questions=json.dumps([question_of_type(kind) for kind in kinds]))
+
+
+MIX = ("single_choice", "true_false", "reflection_text")
 
 
 def autosave_url(attempt):
@@ -65,8 +103,10 @@ def student_client(student):
 
 
 def start(client, student, quiz):
-    """Open the quiz as the student would, which opens the attempt."""
-    client.get(quiz.url)
+    """Open the quiz as the student would, and let the form's first autosave start the attempt."""
+    form = open_quiz(client, quiz)
+    assert not QuizAttempt.objects.filter(student=student, quiz=quiz).exists()
+    assert client.post(save_url(quiz), form).status_code == 200
     return QuizAttempt.objects.get(student=student, quiz=quiz, state="in_progress")
 
 
@@ -120,15 +160,67 @@ def test_an_empty_reflection_reloads_as_an_empty_box(student_client, student):
     assert "[]</textarea>" not in html
 
 
-def test_the_quiz_page_loads_the_script_only_for_an_attempt(student_client, student):
+def test_the_quiz_page_loads_the_script_only_for_a_student(student_client, student, make_user):
     quiz = quiz_with("single_choice")
     html = student_client.get(quiz.url).content.decode()
-    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
     assert "js/quiz-autosave.js" in html
-    assert f'data-autosave-url="{autosave_url(attempt)}"' in html
+    assert f'data-autosave-url="{save_url(quiz)}"' in html
     assert 'role="status"' in html and 'data-offline="Offline – will retry"' in html
+    assert not QuizAttempt.objects.exists()
     anonymous = Client().get(quiz.url).content.decode()
     assert "quiz-autosave.js" not in anonymous and "data-autosave-url" not in anonymous
+    teacher = Client()
+    teacher.force_login(make_user("autosave-teacher", account_type="teacher"))
+    assert "quiz-autosave.js" not in teacher.get(quiz.url).content.decode()
+
+
+def test_the_first_autosave_starts_the_attempt_pinned_to_the_forms_revision(student_client, student):
+    quiz = quiz_with("single_choice", "reflection_text")
+    form = open_quiz(student_client, quiz)
+    questions = questions_of(quiz)
+    seen = quiz.live_revision_id
+    quiz.save_revision().publish()  # an editor publishes while the student answers
+
+    response = student_client.post(save_url(quiz), {**some_answers(questions), **form})
+
+    assert response.status_code == 200 and response.json()["saved"] is True
+    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
+    assert attempt.state == "in_progress" and attempt.revision_id == seen and attempt.score is None
+    assert "Autosaved thoughts" in stored_answers(attempt).values()
+    # A second save goes to the same attempt; the submit closes it with the answers the form sends.
+    assert student_client.post(save_url(quiz), {**some_answers(questions, text="Later"), **form}).status_code == 200
+    assert QuizAttempt.objects.filter(student=student, quiz=quiz).count() == 1
+    assert "Later" in stored_answers(attempt).values()
+    assert student_client.post(submit_url(quiz), {**some_answers(questions), **form}).status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.state == "submitted" and "Autosaved thoughts" in stored_answers(attempt).values()
+    # The form's autosave, arriving after the submit: nothing changes, and no new attempt starts.
+    assert student_client.post(save_url(quiz), {**some_answers(questions, text="Late"), **form}).status_code == 404
+    assert QuizAttempt.objects.filter(student=student, quiz=quiz).count() == 1
+    assert "Late" not in stored_answers(attempt).values()
+
+
+@pytest.mark.parametrize(
+    "bad_field, error",
+    [("unknown_choice", "unknown_choice"), ("unknown_question", "unknown_question"), ("token", "bad_form")],
+)
+def test_a_first_autosave_with_bad_input_starts_nothing(student_client, student, bad_field, error):
+    quiz = quiz_with("single_choice")
+    questions = questions_of(quiz)
+    data = {**some_answers(questions), **open_quiz(student_client, quiz)}
+    if bad_field == "unknown_choice":
+        data[f"q-{next(q for q in questions if q.scored).id}"] = ["no-such-choice"]
+    elif bad_field == "unknown_question":
+        data["q-not-a-question"] = ["a"]
+    else:
+        data["quiz_form"] = data["quiz_form"][:-2] + "xx"
+
+    response = student_client.post(save_url(quiz), data)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["saved"] is False and body["error"] == error and body["message"]
+    assert not QuizAttempt.objects.exists() and not Answer.objects.exists()
 
 
 def test_someone_elses_attempt_is_a_404(student_client, make_user):
@@ -182,24 +274,29 @@ def test_bad_input_is_a_400_and_nothing_is_stored(student_client, student, bad_f
         data["q-not-a-question"] = ["a"]
     else:
         data["revision"] = attempt.revision_id + 999
+    before = list(Answer.objects.filter(attempt=attempt).order_by("pk").values())  # the first, empty save
 
     response = student_client.post(autosave_url(attempt), data)
 
     assert response.status_code == 400
     body = response.json()
     assert body["saved"] is False and body["error"] == error and body["message"]
-    assert not Answer.objects.filter(attempt=attempt).exists()
+    assert list(Answer.objects.filter(attempt=attempt).order_by("pk").values()) == before
 
 
 def test_only_post_is_allowed(student_client, student):
-    attempt = start(student_client, student, quiz_with("single_choice"))
+    quiz = quiz_with("single_choice")
+    attempt = start(student_client, student, quiz)
     assert student_client.get(autosave_url(attempt)).status_code == 405
+    assert student_client.get(save_url(quiz)).status_code == 405
 
 
 def test_signing_in_is_required(student):
-    attempt = open_attempt(student, quiz_with("single_choice"))
-    response = Client().post(autosave_url(attempt), {})
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    quiz = quiz_with("single_choice")
+    attempt = open_attempt(student, quiz)
+    for url in (autosave_url(attempt), save_url(quiz)):
+        response = Client().post(url, {})
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_the_csrf_token_is_required(student):
@@ -207,12 +304,14 @@ def test_the_csrf_token_is_required(student):
     client = Client(enforce_csrf_checks=True)
     client.force_login(student)
     html = client.get(quiz.url).content.decode()
-    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
-    data = form_fields(attempt, some_answers(questions_of(quiz)))
+    form = {"quiz_form": re.search(r'name="quiz_form" value="([^"]+)"', html).group(1)}
+    data = {**some_answers(questions_of(quiz)), **form}
 
-    assert client.post(autosave_url(attempt), data).status_code == 403
-    assert not Answer.objects.filter(attempt=attempt).exists()
+    assert client.post(save_url(quiz), data).status_code == 403
+    assert not QuizAttempt.objects.exists() and not Answer.objects.exists()
 
     # What the script sends: the form's own csrfmiddlewaretoken.
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    assert client.post(autosave_url(attempt), {**data, "csrfmiddlewaretoken": token}).status_code == 200
+    assert client.post(save_url(quiz), {**data, "csrfmiddlewaretoken": token}).status_code == 200
+    attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
+    assert client.post(autosave_url(attempt), form_fields(attempt, {})).status_code == 403

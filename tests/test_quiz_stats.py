@@ -2,6 +2,8 @@
 question, from submitted attempts only, with no student named, in a fixed number of queries, and only
 for people who can edit the quiz."""
 
+import json
+
 import pytest
 
 from django.contrib.auth.models import Group, Permission
@@ -11,28 +13,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from lessons.models import LessonPage
 from quizzes.attempts import open_attempt, save_answers, submit
-from quizzes.models import QuizPage
 from quizzes.scoring import questions_of
 from quizzes.statistics import quiz_statistics
 from tests.conftest import client_for
+from tests.factories import QuizPageFactory, reflection_text, single_choice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
 REFLECTION_WORDS = "my private reflection words"
 
 
 @pytest.fixture
 def quiz():
-    """An English quiz with a single-choice question of three or more choices and a text reflection."""
-    for page in QuizPage.objects.live().filter(locale__language_code="en").order_by("path"):
-        questions = questions_of(page)
-        if any(q.type == "single_choice" and len(q.choices) >= 3 for q in questions) and any(
-            q.type == "reflection_text" for q in questions
-        ):
-            return page
-    raise AssertionError("the demo content has no quiz with the questions this test needs")
+    """A quiz with a single-choice question of three choices and a text reflection."""
+    questions = [single_choice("Which is a crime?", ("making it", "reporting it", "ignoring it")), reflection_text()]
+    return QuizPageFactory(title="Check: deepfakes", questions=json.dumps(questions))
 
 
 def target_question(quiz):
@@ -141,7 +137,7 @@ def test_the_quiz_header_and_listing_link_to_the_statistics(quiz, editor):
     url = statistics_url(quiz)
     assert url in client.get(reverse("wagtailadmin_pages:edit", args=[quiz.pk])).content.decode()
     assert url in client.get(reverse("wagtailadmin_explore", args=[quiz.get_parent().pk])).content.decode()
-    lesson = LessonPage.objects.filter(locale__language_code="en").first()
+    lesson = quiz.get_parent()  # the quiz's own lesson
     lesson_edit = client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk])).content.decode()
     assert "/cms/quiz-statistics/" not in lesson_edit
 

@@ -28,17 +28,26 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from wagtail.models import PageLogEntry, Revision
+from wagtail.models import Page, PageLogEntry, Revision
 
 from classrooms.models import Assignment, Classroom, Enrollment, ProgressExport, School
 from classrooms.tasks import archive_classroom, build_progress_export, send_reminder_digests
 from lessons.models import LessonPage
 from quizzes.attempts import open_attempt, submit
-from quizzes.models import QuizPage
 from quizzes.scoring import questions_of
 from tests.conftest import ROOT
+from tests.factories import (
+    CurriculumIndexPageFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    QuizPageFactory,
+    reflection_text,
+    single_choice,
+)
 from website.celery_app import app as celery_app
 from website.tasks import ping, publish_scheduled
+
+pytestmark = pytest.mark.no_demo
 
 OUR_APPS = ("users", "support", "lessons", "quizzes", "classrooms", "website")
 
@@ -76,9 +85,17 @@ def teacher(make_user):
     return user
 
 
+def english_module():
+    """A live module under the English home (the translation of the default site's root)."""
+    english_home = Page.objects.get(depth=2, locale__language_code="en")
+    return ModulePageFactory(parent=CurriculumIndexPageFactory(parent=english_home))
+
+
 @pytest.fixture
 def check_quiz():
-    return QuizPage.objects.live().filter(locale__language_code="en", kind="check").order_by("path").first()
+    """An English lesson's check quiz: a scored question and a reflection."""
+    questions = json.dumps([single_choice(choices=("a", "b", "c")), reflection_text()])
+    return QuizPageFactory(parent=LessonPageFactory(parent=english_module()), questions=questions)
 
 
 @pytest.fixture
@@ -115,7 +132,7 @@ def test_ping_twice_gives_the_same_answer():
 
 @pytest.mark.django_db
 def test_publish_scheduled_twice_publishes_and_expires_once():
-    lesson, other = LessonPage.objects.live().filter(locale__language_code="en").order_by("path")[:2]
+    lesson, other = LessonPageFactory.create_batch(2, parent=english_module())
     # A change approved to go live a minute ago (what the editor's "publish at" leaves once the time has come).
     lesson.title = "Scheduled change, live now"
     revision = lesson.save_revision()

@@ -3,9 +3,13 @@
 import gettext
 import re
 
+import pytest
+
 from django.utils import translation
 
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.no_demo
 
 PO = ROOT / "locale/ko/LC_MESSAGES/django.po"
 MO = ROOT / "locale/ko/LC_MESSAGES/django.mo"

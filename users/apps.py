@@ -8,4 +8,5 @@ class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import lockout  # noqa: F401  (connects the failed-login counters)
+        # Connect the failed-login counters, the login check and the session index (allauth usersessions).
+        from . import lockout, second_factor, sessions  # noqa: F401

@@ -254,7 +254,11 @@ class OwnServer:
 # Students
 # ---------------------------------------------------------------------------------------------
 
-HIDDEN = re.compile(r'<input type="hidden" name="(csrfmiddlewaretoken|attempt|revision)" value="([^"]*)"')
+HIDDEN = re.compile(r'<input type="hidden" name="(csrfmiddlewaretoken|quiz_form)" value="([^"]*)"')
+# Since issue 16 the quiz form posts to the quiz's own submit URL, and opening it opens no attempt: the
+# attempt's id is learnt from the first redirect to its result.
+ACTION = re.compile(r'<form method="post" action="([^"]+)" class="quiz-form"')
+RESULT = re.compile(r"/learn/attempts/(\d+)/$")
 QUESTION_NAME = re.compile(r'name="q-([0-9a-f-]{36})"')
 
 
@@ -266,6 +270,7 @@ class Student:
         self.session = None
         self.form = None
         self.attempt = None
+        self.submit_url = None
         self.questions_seen = 0
         self.submits = []  # one dict per POST, in the order they were sent
         self.result = None
@@ -287,15 +292,15 @@ def log_in_and_open(student, base_url, quiz_url, budget):
         raise RuntimeError(f"login of {student.username}: HTTP {response.status_code}")
     page = session.get(base_url + quiz_url, timeout=budget.left())
     fields = dict(HIDDEN.findall(page.text))
-    if page.status_code != 200 or "attempt" not in fields:
-        raise RuntimeError(f"quiz page for {student.username}: HTTP {page.status_code}, no attempt in the form")
+    action = ACTION.search(page.text)
+    if page.status_code != 200 or "quiz_form" not in fields or action is None:
+        raise RuntimeError(f"quiz page for {student.username}: HTTP {page.status_code}, no quiz form with a token")
     student.session = session
-    student.attempt = int(fields["attempt"])
+    student.submit_url = action.group(1)
     student.questions_seen = len(set(QUESTION_NAME.findall(page.text)))
     student.form = {
         "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"],
-        "attempt": fields["attempt"],
-        "revision": fields["revision"],
+        "quiz_form": fields["quiz_form"],
         **{f"q-{question}": choice for question, choice in student.answers.items()},
     }
 
@@ -305,12 +310,16 @@ def post_submit(student, session, base_url, quiz_url, budget, label):
     started = time.monotonic()
     outcome = {"label": label, "sent_at": round(started, 3)}
     try:
-        response = session.post(base_url + quiz_url, data=student.form, allow_redirects=False, timeout=budget.left())
+        response = session.post(
+            base_url + student.submit_url, data=student.form, allow_redirects=False, timeout=budget.left()
+        )
     except requests.RequestException as error:
         outcome.update(kind="connection_error", detail=type(error).__name__)
     else:
         location = response.headers.get("Location", "")
-        if response.status_code == 302 and location.endswith(f"/learn/attempts/{student.attempt}/"):
+        result = RESULT.search(location) if response.status_code == 302 else None
+        if result and student.attempt in (None, int(result.group(1))):
+            student.attempt = int(result.group(1))  # a second post of the form must land on the same one
             outcome.update(kind="ok", status=302)
         elif response.status_code >= 500:
             outcome.update(kind="server_error", status=response.status_code)
@@ -412,7 +421,9 @@ def run_mode(mode, report, options, base_url, manage, env, server, budget):
                 if error
             ]
         report["login_and_open_s"] = round(time.monotonic() - started, 1)
-        check(report, "every student logged in and got an attempt", not failures, f"{len(failures)} failed", failures)
+        check(
+            report, "every student logged in and got the quiz form", not failures, f"{len(failures)} failed", failures
+        )
         if failures:
             return report
         seen = {student.questions_seen for student in students}

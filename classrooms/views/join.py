@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,34 +10,11 @@ from django.views.decorators.cache import never_cache
 
 from users.forms import StudentSignupForm, suggest_username
 
+from .. import join_limits
 from ..forms import JoinCodeForm
 from ..models import Classroom, Enrollment
 
 SESSION_KEY = "join_classroom_id"
-# Repeated wrong guesses from one address are slowed down: a class code is a shared secret.
-GUESS_LIMIT = 10
-GUESS_WINDOW_SECONDS = 600
-
-
-def _client_address(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
-def _guess_key(request):
-    return f"join-guesses:{_client_address(request)}"
-
-
-def _too_many_guesses(request):
-    return cache.get(_guess_key(request), 0) >= GUESS_LIMIT
-
-
-def _count_wrong_guess(request):
-    key = _guess_key(request)
-    cache.add(key, 0, GUESS_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, GUESS_WINDOW_SECONDS)
 
 
 def _enrol(request, student, classroom):
@@ -54,16 +30,17 @@ def _enrol(request, student, classroom):
 
 @never_cache
 def join(request):
-    form = JoinCodeForm(request.POST or None)
+    # A join link from the projector's QR code carries the code (?code=…): the form arrives filled in.
+    form = JoinCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")[:20]})
     status = 200
     if request.method == "POST":
-        if _too_many_guesses(request):
+        if join_limits.must_wait(request):
             messages.error(request, _("Too many wrong codes from this connection. Wait ten minutes, then try again."))
             return render(request, "classrooms/join.html", {"form": JoinCodeForm()}, status=429)
         if form.is_valid():
             classroom = Classroom.objects.filter(join_code=form.cleaned_data["code"]).first()
             if classroom is None:
-                _count_wrong_guess(request)
+                join_limits.count_wrong_code(request)
                 form.add_error("code", _("We do not know that code. Check it with your teacher: codes can change."))
             elif not classroom.join_open or classroom.archived_at:
                 form.add_error("code", _("This class is not taking new students right now. Ask your teacher."))

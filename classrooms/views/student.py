@@ -25,6 +25,10 @@ def student_home(request):
         raise Http404
     enrollments = access.student_enrollments(request.user)
     items = build_student_view(request.user, Locale.get_active())
+    # A completed module offers its certificate (issue 19 #4): the one already made, or a button to make it.
+    certificates = {c.module_key: c for c in request.user.certificates.all()}
+    for item in items:
+        item.certificate = certificates.get(item.assignment.page.translation_key)
     last = (
         LessonProgress.objects.filter(student=request.user, completed_at__isnull=True)
         .select_related("lesson")
@@ -34,6 +38,9 @@ def student_home(request):
     continue_page = None
     if last:
         continue_page = last.lesson.get_translation_or_none(Locale.get_active()) or last.lesson
+    # The home screen leads with one thing to do: the lesson left open, else the next unfinished assignment.
+    open_items = [item for item in items if item.cell.status != Status.COMPLETED]
+    next_item = None if continue_page else next(iter(open_items), None)
     return render(
         request,
         "classrooms/student/home.html",
@@ -41,6 +48,8 @@ def student_home(request):
             "enrollments": enrollments,
             "items": items,
             "continue_page": continue_page,
+            "next_item": next_item,
+            "done_count": len(items) - len(open_items),
             "completion_rule": COMPLETION_RULE,
             "now": timezone.now(),
             "Status": Status,

@@ -1,6 +1,9 @@
 // Quick Exit, after the GOV.UK "Exit this page" pattern: the button, or Shift pressed three
 // times within 5 seconds, blanks the page at once and replaces it in the history with a
 // neutral page, so Back does not return here. Without JavaScript the button is a plain link.
+// Links marked data-replace-history (the help page's situation filters) replace the current
+// history entry instead of adding one: after Quick Exit, Back must not step through help pages.
+// Without JavaScript they are ordinary links and still work.
 (function () {
   "use strict";
   var RESET_AFTER_MS = 5000;
@@ -35,7 +38,13 @@
 
   document.addEventListener("keydown", onKeyDown, true);
   document.addEventListener("click", function (event) {
-    var target = event.target.closest ? event.target.closest("[data-quick-exit]") : null;
-    if (target) { exitNow(event); }
+    if (!event.target.closest) { return; }
+    if (event.target.closest("[data-quick-exit]")) { exitNow(event); return; }
+    var replacing = event.target.closest("a[data-replace-history]");
+    // A click meant for a new tab or window is left to the browser.
+    if (replacing && event.button === 0 && !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey)) {
+      event.preventDefault();
+      window.location.replace(replacing.href);
+    }
   });
 })();

@@ -7,9 +7,9 @@ import io
 import pytest
 import yaml
 
-from lessons.demo.loader import stable_uuid
 from tests.browser.conftest import assert_accessible, log_in
 from tests.conftest import ROOT
+from website.demo.loader import stable_uuid
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,7 @@ def test_teacher_student_loop(live_site, context_factory):
     assert f"{scored}/{scored}" in row.inner_text()
     assert_accessible(teacher)
 
-    teacher.get_by_role("button", name="Prepare a CSV of this table").click()
+    teacher.get_by_role("button", name="Prepare CSV and Excel files of this table").click()
     with teacher.expect_download() as download_info:
         teacher.get_by_role("link", name="Download CSV").first.click()
     content = open(download_info.value.path(), "rb").read()

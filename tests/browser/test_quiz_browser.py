@@ -48,7 +48,8 @@ def test_missing_answer_comes_back_with_a_message(live_site, page):
     page.goto(live_site + QUIZ)
     assert_accessible(page)
     page.get_by_role("button", name="Submit answers").click()
-    assert page.locator(".message--error").count() == 1
+    # Anonymous practice shows its message in the page (no messages cookie: README, the cookie rule).
+    assert "Answer every question marked as missing" in page.get_by_role("alert").first.inner_text()
     assert page.locator("fieldset[aria-invalid='true']").count() >= 3
     assert_accessible(page)
 
@@ -86,3 +87,31 @@ def test_a_quiz_can_be_answered_and_submitted_with_the_keyboard_alone(live_site,
         page.keyboard.press("Enter")
     assert page.locator("h1").inner_text().startswith("Your result")
     assert page.locator("text=Practice result: nothing was stored.").count() == 1
+
+
+def test_a_tampered_quiz_form_is_refused_in_korean_accessibly_on_a_small_phone(live_site, context_factory):
+    """Issue 16: the form's signed token changed in the page (or copied from another quiz) is refused with a
+    clear sentence and a way back; the refusal page passes axe and fits 320 px. (JavaScript stays on only so the
+    test can change the hidden field: Playwright's evaluate waits forever in a page without JavaScript.)"""
+    from tests.browser.conftest import log_in
+
+    context = context_factory(viewport={"width": 320, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_site, "student", "dignity-student-2026")
+    quiz = "/ko/curriculum/deepfakes-and-ai/what-deepfakes-are/check/"
+    page.goto(live_site + quiz)
+    try_again = page.locator("button[name=start_new]")
+    if try_again.count():  # finished earlier in this session's database: a fresh form
+        with page.expect_navigation():
+            try_again.click()
+    token = page.locator("input[name=quiz_form]")
+    token.evaluate("(input) => { input.value = input.value.slice(0, -3) + 'abc'; }")
+    page.locator("form.quiz-form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator("p.errorlist[role=alert]").count() == 1, page.content()[-4000:]
+    alert = page.get_by_role("alert").first.inner_text()
+    assert "퀴즈" in alert and "저장하지 않았어요" in alert, alert
+    assert page.get_by_role("link", name="퀴즈 다시 열기").get_attribute("href") == quiz
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)

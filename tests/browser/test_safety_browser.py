@@ -1,52 +1,12 @@
 """Quick Exit and the help pages in a real browser; axe-core on every page type."""
 
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
-from tests.browser.conftest import _free_port, assert_accessible
+from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def neutral_site(tmp_path_factory):
-    """A stand-in for the neutral destination (no outside network here): another local site."""
-    folder = tmp_path_factory.mktemp("neutral")
-    (folder / "index.html").write_text("<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-
-
-@pytest.fixture(scope="session")
-def exit_to_neutral_site(live_site, server_manage, neutral_site):
-    server_manage(
-        "shell",
-        "-c",
-        (
-            "from wagtail.models import Site; from support.models import SafetySettings; "
-            "s = SafetySettings.for_site(Site.objects.get(is_default_site=True)); "
-            f"s.quick_exit_url = '{neutral_site}'; s.save()"
-        ),
-    )
-    return neutral_site
 
 
 def test_quick_exit_button_leaves_and_back_does_not_return(live_site, exit_to_neutral_site, page):

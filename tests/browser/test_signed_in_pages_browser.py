@@ -39,16 +39,24 @@ def test_every_teacher_page_type_passes_axe(live_site, page):
     check(page, live_site, LESSON, checked)  # with the teacher notes
     assert page.locator("#teacher-notes").count() == 1
     check(page, live_site, "/en/accounts/2fa/", checked)
-    assert len(checked) == 10
+    check(page, live_site, "/en/accounts/sessions/", checked)  # allauth usersessions: sign out other sessions
+    assert len(checked) == 11
 
 
 def test_every_student_page_type_passes_axe(live_site, page):
     log_in(page, live_site, "student", "dignity-student-2026")
     checked = []
-    for path in ("/en/learn/", "/en/learn/progress/", "/en/learn/my-data/", LESSON, "/ko/learn/"):
+    for path in (
+        "/en/learn/",
+        "/en/learn/progress/",
+        "/en/learn/my-data/",
+        LESSON,
+        "/ko/learn/",
+        "/ko/accounts/sessions/",
+    ):
         check(page, live_site, path, checked)
     # The signed-in lesson page carries the student's own "mark as done" form, and no teacher notes.
     page.goto(live_site + LESSON)
     assert page.locator("form[action*='/learn/lessons/'] button").count() == 1
     assert page.locator("#teacher-notes").count() == 0
-    assert len(checked) == 5
+    assert len(checked) == 6

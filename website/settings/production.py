@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env_bool, env_list
+from .base import CACHES, DATABASES, LOGGING, REDIS_URL, env_bool, env_list
 
 DEBUG = False
 
@@ -29,6 +29,22 @@ STORAGES = {
 # PostgreSQL CPU (docs/benchmarks.md).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (docs/deploy.md) a server-side cursor would outlive the transaction
+# that opened it on a server connection another client then gets: set DATABASE_PGBOUNCER_TRANSACTION=1.
+if env_bool("DATABASE_PGBOUNCER_TRANSACTION", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# A host that loses Redis serves pages uncached instead of erroring (website/cache.py); /readyz still fails,
+# so the balancer stops sending to it. Short socket timeouts: a dead Redis must not hold a request for long.
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "website.cache.DegradingRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
+else:
+    # Each process's own memory is no place for sessions: a sign-out in one would not reach the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The proxy in front of gunicorn: how many hops of X-Forwarded-For to trust, so login rate limits
 # count each school's address, not the proxy's (which would make one limit shared by everyone).
@@ -42,3 +58,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# However many `celery beat` processes run, one sends the schedule (website/beat.py).
+CELERY_BEAT_SCHEDULER = "website.beat:SingleBeatScheduler"
+
+# One JSON object per log line, carrying the balancer's request id (website/logging.py).
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("DJANGO_LOG_FORMAT", "json")

@@ -14,3 +14,15 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DIGNITY_TEST_DB_NAME", "test_dignity")}
+
+# Under pytest-xdist each worker gets a Redis database of its own for the cache: the tests clear the cache
+# (FLUSHDB) before each test, and one worker's flush must not wipe the counters another worker's test is reading.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and _worker[2:].isdigit():
+    from urllib.parse import urlsplit, urlunsplit
+
+    for _alias in CACHES.values():  # noqa: F405
+        if "redis" in _alias["BACKEND"].lower() and isinstance(_alias["LOCATION"], str):
+            _url = urlsplit(_alias["LOCATION"])
+            _db = int(_url.path.strip("/") or 0) + 8 + int(_worker[2:])
+            _alias["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db % 16}"))

@@ -46,11 +46,25 @@ def language_switcher(context):
         if page_urls is not None:
             url = page_urls[code]
         elif request is not None:
-            url = translate_url(request.get_full_path(), code)
+            url = _same_path_in(request, code)
         else:
             url = f"/{code}/"
         links.append({"code": code, "name": name, "url": url or f"/{code}/", "current": code == current})
     return {"links": links}
+
+
+def _same_path_in(request, code):
+    """This path in another language, always on this site.
+
+    A path such as `//evil.example/ko/` (a 404) is read by translate_url as a host and a path, and
+    would come back as `//evil.example/en/`, a link off the site. Anything that is not a plain path
+    on this host becomes that language's home page.
+    """
+    url = translate_url(request.path, code)
+    if not url.startswith("/") or url.startswith("//") or "\\" in url or "\x00" in url:
+        return f"/{code}/"
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
 
 
 @register.simple_tag(takes_context=True)

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.demo.loader import load_demo_content
-from lessons.demo.schema import ContentError
 from users.demo import create_demo_accounts
+from website.demo.loader import load_demo_content
+from website.demo.schema import ContentError
 
 
 class Command(BaseCommand):

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class TeachingConfig(AppConfig):
+    """Teaching a lesson in the room: the anonymous question box and live anonymous polls."""
+
+    name = "teaching"
+    default_auto_field = "django.db.models.BigAutoField"
