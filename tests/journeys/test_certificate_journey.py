@@ -6,6 +6,8 @@ Walks the demo curriculum: module 03 ("딥페이크(허위영상물)와 AI"), on
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.live import assert_accessible
 
 from .conftest import SHOTS
@@ -56,7 +58,7 @@ def test_a_student_prints_a_certificate_and_a_stranger_verifies_it(person, creat
     # Back on "My learning" the card now links to the certificate instead of making a new one.
     spage.get_by_role("link", name="내 학습").first.click()
     card = spage.locator("li.card", has=spage.get_by_role("link", name=module["title"]))
-    assert card.get_by_role("link", name="내 수료증").count() == 1
+    expect(card.get_by_role("link", name="내 수료증")).to_have_count(1)  # waits for "My learning" to load
 
     # Someone else — a parent, another school — checks the code: front page, the footer's link, type, check.
     checker = person("verifier")

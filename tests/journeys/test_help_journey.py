@@ -4,6 +4,8 @@ Walks the demo curriculum (module 06 "피해가 생겼을 때", middle-school le
 회복하기") and the demo help channels and report guides (demo/help/).
 """
 
+from playwright.sync_api import expect
+
 from tests.live import assert_accessible
 
 
@@ -30,13 +32,14 @@ def test_pupil_taps_help_on_a_lesson_then_finds_how_to_report_on_kakaotalk(perso
     pupil.assert_fits()
 
     card.get_by_role("link", name="더 많은 도움").click()
-    assert page.get_by_role("heading", name="도움 받기", level=1).is_visible()
+    expect(page.get_by_role("heading", name="도움 받기", level=1)).to_be_visible()
     assert page.locator("a.call-button[href='tel:1377']").count() == 0
     assert "1377 (확인되지 않음)" in page.locator("main").inner_text()
     pupil.shot("help-page")
 
     page.get_by_role("link", name="플랫폼에 콘텐츠를 신고하는 방법").click()
     picker = page.get_by_role("navigation", name="플랫폼 고르기")
+    picker.wait_for()  # count() does not wait for the page it was clicked to
     assert picker.get_by_role("link").count() >= 8
     pupil.shot("report-picker")
     picker.get_by_role("link", name="KakaoTalk (카카오톡)").click()

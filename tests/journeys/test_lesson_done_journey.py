@@ -4,6 +4,8 @@ cached page with the student's parts filled in on the server, website/holes.py).
 Walks the demo curriculum (module 03, middle-school lesson "What deepfakes are").
 """
 
+from playwright.sync_api import expect
+
 from tests.journeys.steps import say, sign_in
 
 
@@ -16,6 +18,7 @@ def test_a_student_marks_a_lesson_done_and_sees_it(person, create_account, uniqu
     page.get_by_role("link", name="Lessons", exact=True).first.click()
     page.get_by_role("link", name="Deepfakes and AI").click()
     page.get_by_role("link", name="What deepfakes are: fake images, real harm").click()
+    expect(page.locator("h1")).to_contain_text("What deepfakes are")
     assert page.locator(".lesson-status").count() == 0  # nothing to say yet
     page.get_by_role("button", name="Mark this lesson as done").click()
     page.wait_for_load_state("load")
@@ -25,6 +28,7 @@ def test_a_student_marks_a_lesson_done_and_sees_it(person, create_account, uniqu
     student.assert_fits()
     # The same lesson in Korean: progress counts in every language.
     page.get_by_role("link", name="한국어").first.click()
+    page.wait_for_url("**/ko/**")
     page.wait_for_load_state("load")
     status = page.locator(".lesson-status")
     assert say("You have finished this lesson.") in status.inner_text()

@@ -98,6 +98,10 @@ def matrix_numbers(page, class_name):
     page.get_by_role("link", name=say("My classes"), exact=True).first.click()
     page.get_by_role("link", name=class_name).click()
     page.get_by_role("link", name="진도", exact=True).first.click()
+    # count() does not wait: wait for this class's progress page and its table before reading it.
+    page.wait_for_url("**/progress/")
+    page.wait_for_load_state("load")
+    page.locator("table.matrix thead th small").nth(1).wait_for()
     students = page.locator("table.matrix tbody tr").count()
     completed, total = page.locator("table.matrix thead th small").nth(1).inner_text().split("/")
     assert int(total) == students

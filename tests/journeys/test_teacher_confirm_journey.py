@@ -1,6 +1,8 @@
 """A teacher makes a new class code and archives a class, each through its confirm page, and sees on
 that page what will happen before anything does (issue 12, "Teacher screens")."""
 
+from playwright.sync_api import expect
+
 from tests.journeys.steps import create_class, say, sign_in
 
 
@@ -49,7 +51,6 @@ def test_teacher_makes_a_new_code_and_archives_through_confirm_pages(person, cre
     teacher.assert_fits()
     teacher.shot("archive-confirm")
     page.get_by_role("button", name=say("Archive the class")).click()
-    page.wait_for_load_state()
-    assert say("The class is being archived.") in page.locator("body").inner_text()
+    expect(page.locator("body")).to_contain_text(say("The class is being archived."))
     assert not page.get_by_role("link", name=class_name, exact=True).count()  # gone from "My classes"
     teacher.shot("archived")
