@@ -49,8 +49,12 @@ def edit_from_userbar(page):
     """Wagtail's user bar on the public page: "이 페이지 고치기" opens the editor."""
     # By keyboard: on a phone the quiz's fieldsets lie over the user bar's button and take the tap.
     page.locator("#wagtail-userbar-trigger").press("Enter")
-    page.get_by_role("menuitem", name="이 페이지 고치기").press("Enter")
-    page.wait_for_load_state()
+    item = page.get_by_role("menuitem", name="이 페이지 고치기")
+    item.wait_for()
+    # The editor is the heaviest page of the site: wait for it by its address, with time to spare on a busy machine.
+    with page.expect_navigation(url=re.compile(r"/cms/pages/\d+/edit/"), timeout=45_000):
+        item.press("Enter")
+    page.locator("form#page-edit-form").wait_for(timeout=45_000)
 
 
 def preview_shows(page, text):
