@@ -1,6 +1,5 @@
 """Which help channels a reader sees: one place, so the help bar, get-help page and lesson cards agree."""
 
-
 from wagtail.models import Locale
 
 from .models import HelpChannel, ReportGuide

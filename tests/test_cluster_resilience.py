@@ -137,3 +137,17 @@ def test_a_publish_moves_the_generation_on_again_once_committed(lesson, django_c
         page.save_revision().publish()
         during = cache.get(GENERATION_KEY)  # what a reader on host B would key its rendering of the old rows by
     assert cache.get(GENERATION_KEY) > during
+
+
+def test_the_redis_cache_builds_one_client_per_connection_pool():
+    """website.cache.ReusingRedisCacheClient: redis.Redis is built once per pool, not once per operation
+    (its constructor cost as much CPU as the GET it served)."""
+    from django.core.cache import caches
+
+    with override_settings(CACHES={"default": DEAD_REDIS, "local": LOCAL}):
+        client = caches["default"]._cache
+        first = client.get_client("a")
+        assert client.get_client("b") is first
+        assert client.get_client("c", write=True) is first  # one server: reads and writes share its pool
+        assert first.connection_pool is client._get_connection_pool(write=False)
+        assert caches["default"].get("a", "fallback") == "fallback"  # and it still degrades as before

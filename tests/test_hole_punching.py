@@ -173,6 +173,31 @@ def test_two_students_sharing_one_entry_never_see_each_other(make_user):
         assert secret not in stored
     assert "csrfmiddlewaretoken" not in stored and "lesson-status" not in stored
     assert LessonProgress.objects.filter(student=bob, completed_at__isnull=True).count() == 1
+    # The holes kept rendered in the process (website.holes._rendered) hold a placeholder, never a token or a name.
+    kept = " ".join(holes._rendered.values())
+    assert kept and holes._csrf_placeholder_for(holes.secret()) in kept
+    for secret in (alice.username, bob.username, *csrf_tokens(alice_html), *csrf_tokens(bob_html)):
+        assert secret not in kept
+
+
+def test_a_repeat_visit_renders_no_template_for_the_holes_every_student_shares(make_user):
+    page = lesson()
+    first = client_for(student_in_class(make_user, "kept-1"))
+    second = client_for(student_in_class(make_user, "kept-2"))
+    first.get(page.url)
+    response = second.get(page.url)
+    assert response["X-Dignity-Holes"] == "hit"
+    rendered = {template.name for template in response.templates}
+    assert "includes/account_links.html" not in rendered, rendered
+    assert "lessons/includes/student_lesson_done.html" not in rendered, rendered
+    html = response.content.decode()
+    assert holes._csrf_placeholder_for(holes.secret()) not in html
+    # The token in the kept form is this student's own: a POST with it is accepted.
+    token = next(iter(csrf_tokens(html)))
+    second.handler.enforce_csrf_checks = True
+    done = second.post(f"/ko/learn/lessons/{page.pk}/done/", {"csrfmiddlewaretoken": token})
+    assert done.status_code == 302
+    assert LessonProgress.objects.filter(student__username__startswith="kept-2", completed_at__isnull=False).exists()
 
 
 def _key_for(page):

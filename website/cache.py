@@ -14,7 +14,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
@@ -22,8 +22,30 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, Timeout
 WARN_EVERY_SECONDS = 30.0
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis for every operation; redis-py 5+ fills about 170 response
+    callbacks in each one's constructor, which cost as much CPU as the GET it serves (measured: 164 µs to
+    build, 151 µs for a GET on loopback). One redis.Redis per connection pool is enough: it holds no
+    connection of its own (the pool hands them out, and resets itself in a forked worker)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class DegradingRedisCache(RedisCache):
     _last_warning = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
     def _degraded(self, operation, error, default):
         now = time.monotonic()

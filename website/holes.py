@@ -41,6 +41,7 @@ from django.contrib.messages.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
@@ -212,7 +213,63 @@ def fill_anonymous(content, fills):
 
 
 def fill_for(content, request):
-    return fill(content, lambda name, params: render_hole(name, params, request))
+    """content with every hole filled for this signed-in student (StudentHoleMiddleware)."""
+    return fill(content, lambda name, params: render_for_student(name, params, request))
+
+
+# What a filled hole looks like is, for most holes, the same for every student: it depends on the language,
+# the hole's parameters and a little state (the lesson's progress flags), and on nobody's name. Those holes are
+# rendered once per process and kept, with a placeholder where the CSRF token goes; each request puts its own
+# freshly masked token there. Rendering the small templates was the larger part of a filled page's cost.
+_rendered = {}
+_RENDERED_LIMIT = 4096
+_NOTHING = ""
+
+
+@lru_cache(maxsize=4)
+def _csrf_placeholder_for(marker_secret):
+    return "csrfhole" + marker_secret
+
+
+def _student_variant(name, params, request):
+    """What, beside the language and the parameters, this hole's output depends on for this student; _NOTHING
+    when it renders nothing; None when it must be rendered for them (anything personal, or a rare case)."""
+    user = request.user
+    if not getattr(user, "is_student", False):
+        return None
+    if name in ("account", "lesson_done"):
+        return ("student",)  # templates/includes/account_links.html, lessons/includes/student_lesson_done.html
+    if name == "messages":
+        return _NOTHING if not len(get_messages(request)) else None  # counting does not mark them as read
+    if name == "polls":
+        return _NOTHING if not (params.get("key") and open_polls_possible(user, params["key"])) else None
+    if name == "lesson_status":
+        from classrooms.templatetags.progress_tags import student_lesson_state
+
+        state = student_lesson_state({"request": request}, params["lesson"], params["key"], params.get("quiz"))
+        return ("state", state["completed"], state["quiz_submitted"], state["quiz_passed"])
+    return None
+
+
+def render_for_student(name, params, request):
+    variant = _student_variant(name, params, request)
+    if variant is None:
+        return render_hole(name, params, request)
+    if variant is _NOTHING:
+        return ""
+    key = (name, translation.get_language(), get_script_prefix(), tuple(sorted(params.items())), variant)
+    placeholder = _csrf_placeholder_for(secret())
+    html = _rendered.get(key)
+    if html is None:
+        context = hole_context(request, params)
+        context["csrf_token"] = placeholder
+        html = get_template(HOLES[name]).render(context)
+        if len(_rendered) >= _RENDERED_LIMIT:
+            _rendered.clear()
+        _rendered[key] = html
+    if placeholder in html:
+        html = html.replace(placeholder, get_token(request))
+    return html
 
 
 def start_hole_mode(request):
