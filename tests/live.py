@@ -141,8 +141,11 @@ def context_factory(browser):
 
     def make(**options):
         context = browser.new_context(**options)
-        # Nothing in a test should wait long: fail within seconds instead of hanging the run.
-        context.set_default_timeout(15_000)
+        # Nothing in a test should wait long: fail within seconds instead of hanging the run. A page load may
+        # take longer than an element: on the slowest machine of our kind (a bare Django view at a quarter of the
+        # usual speed) submitting a quiz for review in Wagtail took more than 15 s under the full suite.
+        context.set_default_timeout(30_000)
+        context.set_default_navigation_timeout(45_000)
         contexts.append(context)
         return context
 

@@ -97,7 +97,6 @@ def test_a_tampered_quiz_form_is_refused_in_korean_accessibly_on_a_small_phone(l
 
     context = context_factory(viewport={"width": 320, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(20_000)
     log_in(page, live_site, "student", "dignity-student-2026")
     quiz = "/ko/curriculum/deepfakes-and-ai/what-deepfakes-are/check/"
     page.goto(live_site + quiz)

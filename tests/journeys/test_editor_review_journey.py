@@ -51,8 +51,8 @@ def edit_from_userbar(page):
     page.locator("#wagtail-userbar-trigger").press("Enter")
     item = page.get_by_role("menuitem", name="이 페이지 고치기")
     item.wait_for()
-    # The editor is the heaviest page of the site: wait for it by its address, with time to spare on a busy machine.
-    with page.expect_navigation(url=re.compile(r"/cms/pages/\d+/edit/"), timeout=45_000):
+    # The editor is the heaviest page of the site: wait for it by its address (navigations may take 45 s, tests/live.py).
+    with page.expect_navigation(url=re.compile(r"/cms/pages/\d+/edit/")):
         item.press("Enter")
     page.locator("form#page-edit-form").wait_for(timeout=45_000)
 
@@ -67,7 +67,7 @@ def preview_shows(page, text):
     toggle.click()
     # The panel double-buffers its iframe (a new one loads behind the shown one), so look in whichever
     # preview frame has loaded the draft.
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 45
     while time.monotonic() < deadline:
         for frame in page.frames:
             if "/preview/" in frame.url and text in frame.locator("body").inner_text(timeout=2_000):
