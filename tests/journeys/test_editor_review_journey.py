@@ -51,7 +51,7 @@ def edit_from_userbar(page):
     page.locator("#wagtail-userbar-trigger").press("Enter")
     item = page.get_by_role("menuitem", name="이 페이지 고치기")
     item.wait_for()
-    # The editor is the heaviest page of the site: wait for it by its address (navigations may take 45 s, tests/live.py).
+    # The editor is the heaviest page: wait for it by its address (a navigation may take 45 s, tests/live.py).
     with page.expect_navigation(url=re.compile(r"/cms/pages/\d+/edit/")):
         item.press("Enter")
     page.locator("form#page-edit-form").wait_for(timeout=45_000)
