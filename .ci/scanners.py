@@ -248,7 +248,9 @@ def wapiti_start(wapiti, https_port, name, cookie=None):
     ]  # fmt: skip
     if cookie:
         command += ["-C", f"sessionid={cookie}"]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), out
+    # wapiti's own output, so that a run that writes no report says why.
+    log = open(AUDIT / f"wapiti-{name}.log", "w")
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), out
 
 
 def wapiti_findings(process, out):
@@ -283,16 +285,25 @@ def wapiti(https_port, env, installed):
     if binary is None:
         return {"error": f"wapiti could not be installed: {error}"}
     results = {}
-    runs = {
-        name: wapiti_start(binary, https_port, name, cookie)
-        for name, cookie in (("anonymous", None), ("student", student_session(env)))
-    }
+    cookies = {"anonymous": None, "student": student_session(env)}
+    runs = {name: wapiti_start(binary, https_port, name, cookie) for name, cookie in cookies.items()}
     for name, (process, out) in runs.items():
         findings = wapiti_findings(process, out)
         if findings is None:
-            return {"error": f"wapiti wrote no report for the {name} run"}
+            # A run that ends without a report crashed (its log says how); that is neither a pass nor a
+            # finding. It gets one more go on its own, with the machine no longer shared with the other run.
+            print(f"wapiti ({name}): no report; {wapiti_log_tail(name)}; running it once more on its own")
+            findings = wapiti_findings(*wapiti_start(binary, https_port, name, cookies[name]))
+        if findings is None:
+            return {"error": f"wapiti wrote no report for the {name} run, twice; {wapiti_log_tail(name)}"}
         results[name] = [dict(finding, known=known(finding)) for finding in findings]
     return results
+
+
+def wapiti_log_tail(name, lines=5):
+    log = AUDIT / f"wapiti-{name}.log"
+    tail = log.read_text(errors="replace").strip().splitlines()[-lines:] if log.exists() else []
+    return f"its log (var/audit/wapiti-{name}.log) ends: " + " | ".join(tail) if tail else "its log is empty"
 
 
 def main():
