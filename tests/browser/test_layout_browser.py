@@ -148,3 +148,38 @@ def test_long_addresses_wrap_on_the_help_and_report_pages(live_site, context_fac
             ".map((a) => a.getBoundingClientRect().right))"
         )
         assert widest <= 320, (path, widest)
+
+
+# Each help-bar link a reader can see: (its text, its left and right edge, the right edge of the row it scrolls in,
+# the left edge of Quick Exit).
+HELP_BAR_LINKS = """() => {
+  const row = document.querySelector('.help-bar__links').getBoundingClientRect();
+  const exit = document.querySelector('.quick-exit').getBoundingClientRect();
+  return [...document.querySelectorAll('.help-bar__links a')].filter((a) => a.offsetParent !== null).map((a) => {
+    const r = a.getBoundingClientRect();
+    return {text: a.innerText.trim(), left: r.left, right: r.right, rowRight: row.right, exitLeft: exit.left};
+  });
+}"""
+
+
+@pytest.mark.parametrize(("language", "width"), [("ko", 320), ("ko", 390), ("en", 390)])
+def test_the_help_bar_shows_emergency_help_and_report_whole_beside_quick_exit(
+    live_site, context_factory, language, width
+):
+    """On a phone the row of help links used to run on under Quick Exit, its fourth link cut in half (Korean,
+    390 px). Emergency, help and report are whole and in sight, left of the button; what Quick Exit does is the
+    footer's link there."""
+    page = phone(context_factory, live_site, width)
+    page.goto(f"{live_site}/{language}/")
+    links = page.evaluate(HELP_BAR_LINKS)
+    assert [link["text"] for link in links] == (
+        ["긴급 112", "도움 받기", "신고하기"] if language == "ko" else ["Emergency 112", "Get help", "Report"]
+    )
+    for link in links:
+        assert link["left"] >= 0 and link["right"] <= link["rowRight"] + 0.5, link
+        assert link["right"] <= link["exitLeft"], link
+    footer = page.locator("footer a[href$='/help/quick-exit/']")
+    assert footer.count() == 1
+    # On a desktop the bar has room for all four.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert len(page.evaluate(HELP_BAR_LINKS)) == 4

@@ -53,6 +53,19 @@ def test_pupil_taps_help_on_a_lesson_then_finds_how_to_report_on_kakaotalk(perso
     assert_accessible(page)
 
 
+def test_pupil_taps_report_in_the_help_bar_from_the_front_page(person):
+    """The help bar's three links are whole beside Quick Exit on a phone (they used to run on under it)."""
+    pupil = person("pupil")
+    page = pupil.start("ko")
+    bar = page.get_by_role("region", name="도움과 안전")
+    expect(bar.get_by_role("link", name="긴급 112")).to_be_visible()
+    bar.get_by_role("link", name="신고하기", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("신고하기")
+    assert page.url.endswith("/ko/help/report/")
+    pupil.shot("help-bar-report")
+    pupil.assert_fits()
+
+
 def test_parent_opens_the_printable_letter_for_a_module(person):
     parent = person("parent")
     page = parent.start("ko")
