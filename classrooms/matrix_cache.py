@@ -135,6 +135,10 @@ def cached_matrix(classroom):
 
 
 def on_student_row(sender, instance, **kwargs):
+    # An attempt created to be submitted in the same transaction (quizzes.attempts.submit_form): the submission
+    # moves the versions on (attempt_submitted), or the transaction rolls back and nothing changed.
+    if getattr(instance, "submitted_in_this_transaction", False):
+        return
     student_changed(instance.student_id)
 
 

@@ -301,8 +301,11 @@ def submit_form(student, quiz, form, answers):
     if not quiz.attempts_allowed:
         try:
             with transaction.atomic():
+                attempt = QuizAttempt(student=student, quiz=quiz, revision_id=form.revision_id)
+                # Submitted below or rolled back with it: no listener need treat the insert as a change of its own.
+                attempt.submitted_in_this_transaction = True
                 try:
-                    attempt = QuizAttempt.objects.create(student=student, quiz=quiz, revision_id=form.revision_id)
+                    attempt.save(force_insert=True)
                 except IntegrityError:
                     raise _Taken from None  # an attempt in progress (autosaved): the path below uses it
                 attempt.student, attempt.quiz = student, quiz  # what the listeners read, without a query

@@ -25,7 +25,7 @@ from tests.quiz_forms import open_quiz, submit_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
-QUIZ_PAGE, QUIZ_SUBMISSION = 2, 11  # with cached_db sessions (session from the cache)
+QUIZ_PAGE, QUIZ_SUBMISSION = 2, 10  # with cached_db sessions (session from the cache)
 
 BUDGET = {
     "lesson, anonymous, cache hit": 0,
@@ -44,9 +44,9 @@ BUDGET = {
     # (10 when it was rendered whole). The form posts to /learn/quizzes/<id>/submit/ (no page
     # routing; the revision's questions cached per process); completing the lesson is in the submit. The
     # submission's statements are user, quiz, INSERT attempt, gated UPDATE, INSERT answers, the lesson's check
-    # quiz, UPDATE progress, the student's classes twice (the attempt's insert and its submission each move the
-    # class matrices on), and the SAVEPOINT/RELEASE the test's own transaction puts where a server says
-    # BEGIN/COMMIT (Django logs neither).
+    # quiz, UPDATE progress, the student's classes once (the submission moves the class matrices on; the insert of
+    # an attempt submitted in the same transaction does not: 11 before), and the
+    # SAVEPOINT/RELEASE the test's own transaction puts where a server says BEGIN/COMMIT (Django logs neither).
     "quiz page": QUIZ_PAGE,
     "quiz submission": QUIZ_SUBMISSION,
     # Rows built: +1 the column titles in the teacher's language (classrooms.titles); +1 the recorded

@@ -4,6 +4,7 @@ database only for the user, and every write a lesson page shows retires what was
 Each test visits first (so the state is kept), then changes something the page shows, then visits again.
 """
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -11,17 +12,21 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from classrooms import matrix_cache
-from classrooms.models import Classroom, Enrollment, School
+from classrooms.models import Assignment, Classroom, Enrollment, School
 from classrooms.progress import mark_completed
 from classrooms.tasks import archive_classroom
 from lessons.models import LessonPage
 from lessons.presenting import build_screens
+from quizzes.models import QuizAttempt
 from teaching.models import LivePoll
 from tests.conftest import client_for
 from tests.factories import LessonPageFactory, QuizAttemptFactory, QuizPageFactory
+from tests.quiz_forms import open_quiz, submit_url
 from tests.test_cluster_resilience import DEAD_REDIS, LOCAL
+from tests.test_query_counts import answers_of
 from website.holes import StudentState
 
 pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
@@ -171,3 +176,22 @@ def test_with_the_cache_cut_off_every_visit_asks_the_database(lesson, make_user)
     # Nothing kept: the lesson state and the poll check are asked for on every visit, and the page is right.
     assert all(queries >= 3 for _html, queries in counts[1:]), counts
     assert all(FINISHED not in html for html, _queries in counts)
+
+
+def test_a_check_quiz_submitted_through_its_form_shows_on_the_lesson_and_in_the_matrix(lesson, classroom, make_user):
+    """The quickest submission inserts the attempt and submits it in one transaction; only the submission moves the
+    versions on (the insert's own listener stands aside), and that is enough for both the student and the teacher."""
+    student = make_user("state-submitter")
+    Enrollment.objects.create(classroom=classroom, student=student)
+    Assignment.objects.create(classroom=classroom, page=lesson, due_at=timezone.now() + timedelta(days=3))
+    teacher = client_for(classroom.teachers.get())
+    matrix_url = f"/ko/teach/classes/{classroom.pk}/progress/"
+    before = teacher.get(matrix_url).content.decode()
+    client = client_for(student)
+    assert FINISHED not in kept(client, lesson)
+    quiz = lesson.check_quiz()
+    response = client.post(submit_url(quiz, "ko"), {**answers_of(quiz), **open_quiz(client, quiz)})
+    assert response.status_code == 302
+    assert QuizAttempt.objects.get(student=student).passed
+    assert FINISHED in visit(client, lesson)[0]
+    assert teacher.get(matrix_url).content.decode() != before
