@@ -13,8 +13,13 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Playwright's expect() retries for 5 s by default; as long as any other wait here (the contexts below), so that an
+# assertion on the page a click leads to waits for that page on a busy machine instead of reading the old one.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -1,6 +1,7 @@
 """The home page in a real browser: both languages, the switcher, accessibility."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -11,12 +12,12 @@ def test_home_renders_in_korean_and_english_and_the_switcher_works(live_site, pa
     page.goto(live_site + "/ko/")
     assert page.locator("html").get_attribute("lang") == "ko"
     assert page.locator("h1").count() == 1
-    assert page.get_by_role("link", name="English").is_visible()
+    expect(page.get_by_role("link", name="English")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="English").click()
     page.wait_for_url("**/en/")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="I'm a student").is_visible()
+    expect(page.get_by_role("heading", name="I'm a student")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="한국어").click()
     page.wait_for_url("**/ko/")

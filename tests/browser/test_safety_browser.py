@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 
@@ -77,8 +78,8 @@ def test_visitor_reaches_a_high_school_lesson_in_korean_and_sees_law_and_help(li
     page.wait_for_url("**/curriculum/?band=high_school")
     page.get_by_role("link", name="딥페이크와 법").first.click()
     assert page.locator("html").get_attribute("lang") == "ko"
-    assert page.locator("section.law").first.is_visible()
-    assert page.locator("section.card--help").is_visible()
+    expect(page.locator("section.law").first).to_be_visible()
+    expect(page.locator("section.card--help")).to_be_visible()
     assert page.locator("section.card--help a[href^='tel:']").count() >= 1
     assert page.locator("#teacher-notes").count() == 0
 

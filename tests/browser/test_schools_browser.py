@@ -10,6 +10,7 @@ import zlib
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
 
@@ -146,9 +147,9 @@ def test_the_annual_report_prints_to_an_a4_pdf_with_the_school_in_it(live_site, 
     page.get_by_role("link", name="연간 보고서").click()
     page.emulate_media(media="print")
     # Printing hides the site's header, the help bar and the sign-off form; the report itself stays.
-    assert not page.locator(".site-header").is_visible()
-    assert not page.get_by_role("button", name="보고서 결재하기").is_visible()
-    assert page.locator("table.report-classes").is_visible()
+    expect(page.locator(".site-header")).not_to_be_visible()
+    expect(page.get_by_role("button", name="보고서 결재하기")).not_to_be_visible()
+    expect(page.locator("table.report-classes")).to_be_visible()
     data = page.pdf(prefer_css_page_size=True)
     assert data.startswith(b"%PDF")
     assert school["name"] in pdf_title(data)

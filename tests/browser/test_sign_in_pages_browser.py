@@ -24,6 +24,7 @@ def test_projector_and_printed_cards_pass_axe(live_site, context_factory):
     page.goto(live_site + classroom + "sign-in-cards/")
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Print cards")).click()
+    page.locator(".sign-in-card").first.wait_for()  # count() does not wait for the page the click leads to
     assert page.locator(".sign-in-card").count() >= 1
     assert_accessible(page)
     card_link = page.locator(".sign-in-card__link").first.get_attribute("href")

@@ -3,6 +3,8 @@ with an explanation shown (in Korean, at a phone's width)."""
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, log_in
 
 PRACTICE = "/ko/curriculum/group-chats-and-bystanders/its-not-just-a-joke/practice/"
@@ -18,6 +20,7 @@ def test_confirm_pages_pass_axe_and_change_nothing(live_site, page):
     for link in ("새 코드 만들기", "참여 닫기", "이 학급 보관하기"):
         page.goto(live_site + classroom)
         page.get_by_role("link", name=link, exact=True).click()
+        page.locator(".confirm__consequences li").first.wait_for()  # count() does not wait for the new page
         assert page.locator(".confirm__consequences li").count() >= 2, link
         assert_accessible(page)
     page.goto(live_site + classroom)
@@ -46,7 +49,7 @@ def test_an_answer_chosen_before_the_script_runs_still_shows_its_explanation(liv
     first = page.locator("form.quiz-form fieldset").first
     first.locator("input[type=radio]").first.check()
     assert held, "the feedback script was requested"
-    assert not first.locator(".feedback__body").is_visible()
+    expect(first.locator(".feedback__body")).not_to_be_visible()
     held[0].continue_()
     first.locator(".feedback__body").wait_for(state="visible")
     assert first.locator(".feedback__verdict").inner_text().strip() != ""

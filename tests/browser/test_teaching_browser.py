@@ -4,6 +4,7 @@ JavaScript, and the printable plan and handout as Chromium prints them to PDF (A
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
 
@@ -42,7 +43,7 @@ def test_projector_presenter_plan_and_handout_pass_axe(live_site, context_factor
         go(teacher, live_site + url)
         assert_accessible(teacher)
     go(teacher, demo_class_url(teacher, live_site))
-    assert teacher.get_by_role("heading", name="Teach it in the room").is_visible()
+    expect(teacher.get_by_role("heading", name="Teach it in the room")).to_be_visible()
     assert_accessible(teacher)
 
 
@@ -68,7 +69,7 @@ def test_question_box_and_live_poll_pages_pass_axe(live_site, context_factory):
     assert_accessible(student)
     student.get_by_label("Your question").fill("Someone is threatening me with a photo of me (browser test)")
     student.get_by_role("button", name="Send anonymously").click()
-    assert student.get_by_role("heading", name="Before you send your question").is_visible()
+    expect(student.get_by_role("heading", name="Before you send your question")).to_be_visible()
     assert_accessible(student)
     student.get_by_role("button", name="Send it anonymously").click()
     too_long = "x" * 501
@@ -131,7 +132,8 @@ def test_plan_and_handout_print_on_a4_without_cut_off_text(live_site, context_fa
         )
         assert overflowing == [], (kind, overflowing[:5])
         assert page.evaluate("document.documentElement.scrollWidth") <= PRINTABLE_WIDTH_PX
-        assert page.locator(".site-header").is_hidden() and page.locator(".help-bar").is_hidden()
+        expect(page.locator(".site-header")).to_be_hidden()
+        expect(page.locator(".help-bar")).to_be_hidden()
         pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
         pages[kind] = pdf_pages(pdf)
         page.emulate_media(media="screen")

@@ -6,6 +6,7 @@ Walks the demo curriculum: the practice quiz of the middle-school lesson "It's j
 """
 
 import yaml
+from playwright.sync_api import expect
 
 from tests.journeys.steps import say, sign_in
 from tests.live import ROOT
@@ -40,7 +41,7 @@ def test_practice_quiz_explains_each_answer_at_once(person, create_account, uniq
     open_practice_quiz(page)
     first, second = PRACTICE["questions"][:2]
     feedback = page.locator(f"#question-{field(first)[2:]} .feedback__body")
-    assert not feedback.is_visible()
+    expect(feedback).not_to_be_visible()
 
     wrong = wrong_choice(first)
     page.locator(f"input[name='{field(first)}'][value='{wrong['id']}']").check()
@@ -48,7 +49,7 @@ def test_practice_quiz_explains_each_answer_at_once(person, create_account, uniq
     feedback.wait_for(state="visible")
     said = feedback.inner_text()
     assert say("Not right") in said and wrong["feedback"] in said and first["explanation"].strip() in said
-    assert not page.locator(f"#question-{field(second)[2:]} .feedback__body").is_visible()
+    expect(page.locator(f"#question-{field(second)[2:]} .feedback__body")).not_to_be_visible()
     student.assert_fits()
     feedback.scroll_into_view_if_needed()
     student.shot("practice-feedback-js")
@@ -68,7 +69,7 @@ def test_practice_quiz_check_button_without_javascript(person, create_account, u
     right = next(c for c in first["choices"] if c.get("correct"))
     page.locator(f"input[name='{field(first)}'][value='{right['id']}']").check()
     feedback = page.locator(f"#question-{field(first)[2:]} .feedback__body")
-    assert not feedback.is_visible()  # nothing happens without a click when scripts are off
+    expect(feedback).not_to_be_visible()  # nothing happens without a click when scripts are off
     with page.expect_navigation():
         page.locator(f"#question-{field(first)[2:]}").get_by_role("button", name=say("Check this answer")).click()
 
@@ -77,7 +78,7 @@ def test_practice_quiz_check_button_without_javascript(person, create_account, u
     # The other answers are kept and the quiz is not submitted.
     for choice_id in kept:
         assert page.locator(f"input[name='{field(second)}'][value='{choice_id}']").is_checked()
-    assert page.get_by_role("button", name=say("Submit answers")).is_visible()
+    expect(page.get_by_role("button", name=say("Submit answers"))).to_be_visible()
     student.assert_fits()
     feedback.scroll_into_view_if_needed()
     student.shot("practice-feedback-no-js")

@@ -6,6 +6,8 @@ Opening a link read from the projector or a card stands for the phone camera's s
 
 import re
 
+from playwright.sync_api import expect
+
 from .steps import create_class, sign_in
 
 
@@ -13,15 +15,15 @@ def test_a_student_finds_log_in_and_what_to_do_without_a_password(person):
     student = person("student")
     page = student.start("ko")
     page.get_by_role("main").get_by_role("link", name="로그인", exact=True).click()
-    assert page.get_by_label("아이디").is_visible()
-    assert page.get_by_label("비밀번호", exact=True).is_visible()
+    expect(page.get_by_label("아이디")).to_be_visible()
+    expect(page.get_by_label("비밀번호", exact=True)).to_be_visible()
     forgot = page.get_by_role("region", name="비밀번호를 잊었나요?")
     assert "선생님께 말씀드리세요" in forgot.inner_text()
     student.shot("log-in")
     # A student who follows "sign up" learns it is for teachers and finds the class-code route instead.
     page.get_by_role("link", name="선생님: 교사 계정 만들기").click()
     assert "이 가입 페이지는 선생님용이에요" in page.get_by_role("main").inner_text()
-    assert page.get_by_label("이메일 주소(필수)").is_visible()
+    expect(page.get_by_label("이메일 주소(필수)")).to_be_visible()
     student.assert_fits()
 
 
@@ -34,7 +36,7 @@ def test_students_join_from_the_projected_code_and_sign_in_with_cards(person, cr
 
     page.get_by_role("link", name="코드를 화면에 크게 띄우기").click()
     assert page.locator("#projected-code").inner_text().strip() == code
-    assert page.locator("svg.qr").is_visible()
+    expect(page.locator("svg.qr")).to_be_visible()
     teacher.shot("projector")
     join_link = page.get_by_role("link", name=re.compile(r"\?code=")).get_attribute("href")
 
@@ -48,7 +50,7 @@ def test_students_join_from_the_projected_code_and_sign_in_with_cards(person, cr
     phone.get_by_label("비밀번호", exact=True).fill("a-long-passphrase-7")
     phone.get_by_label("비밀번호 확인").fill("a-long-passphrase-7")
     phone.get_by_role("button", name="계정 만들고 참여하기").click()
-    assert phone.get_by_role("heading", level=1).is_visible()
+    expect(phone.get_by_role("heading", level=1)).to_be_visible()
     assert "/ko/learn/" in phone.url
     student.shot("joined")
 

@@ -10,6 +10,7 @@ import re
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from django.utils import translation
 
@@ -168,7 +169,7 @@ def test_a_student_sends_an_anonymous_disclosure_and_sees_the_help_lines_first(
     page.get_by_label(ko("Your question"), exact=True).fill(text)
     page.get_by_role("button", name=ko("Send anonymously")).click()
     # Before anything is sent: the help lines, and that the teacher cannot see who sent it.
-    assert page.get_by_role("heading", name=ko("Before you send your question")).is_visible()
+    expect(page.get_by_role("heading", name=ko("Before you send your question"))).to_be_visible()
     help_card = page.locator("section.card--help")
     assert "1366" in help_card.inner_text() and "112" in page.locator("body").inner_text()
     assert ko("Your teacher cannot see who sent this question.") in page.locator("main").inner_text()
