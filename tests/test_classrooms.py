@@ -477,8 +477,9 @@ def test_reminder_digest_counts_unfinished_students(classroom, teacher, make_use
 def test_archive_closes_the_class(classroom, teacher, django_capture_on_commit_callbacks):
     from classrooms.tasks import archive_classroom
 
+    client = client_for(teacher)  # (signing in saves the teacher's last_login, with its own on-commit callback)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client_for(teacher).post(f"/en/teach/classes/{classroom.pk}/archive/")
+        client.post(f"/en/teach/classes/{classroom.pk}/archive/")
     classroom.refresh_from_db()
     assert classroom.archived_at is None  # nothing happens before the transaction commits
     assert len(callbacks) == 1  # the archive job is queued on commit

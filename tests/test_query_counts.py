@@ -25,7 +25,7 @@ from tests.quiz_forms import open_quiz, submit_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
-QUIZ_PAGE, QUIZ_SUBMISSION = 2, 10  # with cached_db sessions (session from the cache)
+QUIZ_PAGE, QUIZ_SUBMISSION = 1, 9  # with cached_db sessions and the user from the cache
 
 BUDGET = {
     "lesson, anonymous, cache hit": 0,
@@ -34,16 +34,17 @@ BUDGET = {
     # check quiz, still live) in one query, and on the first visit the conditional insert of "started" and
     # the student's classes (their matrices move on).
     # The progress flags and the poll check are then kept per student in the cache (website.holes.StudentState) under
-    # tokens every progress write moves on: the second visit asks for the lesson state again ("started" moved the
-    # student's version on), later visits only for the user.
+    # tokens every progress write moves on, and the user too (users/cached_user.py; every request below after a
+    # client's first reads it from there: -1 each): the second visit asks for the lesson state again ("started"
+    # moved the student's version on), later visits nothing.
     "lesson, signed-in student, first visit": 5,
-    "lesson, signed-in student, second visit": 2,
-    "lesson, signed-in student, repeat visit": 1,
+    "lesson, signed-in student, second visit": 1,
+    "lesson, signed-in student, repeat visit": 0,
     # Issue 16: opening a quiz opens no attempt and, with none in progress, is the cached anonymous HTML with the
-    # student's quiz holes filled (website.holes.quiz_reader): the user and the student's attempts at the quiz
-    # (10 when it was rendered whole). The form posts to /learn/quizzes/<id>/submit/ (no page
+    # student's quiz holes filled (website.holes.quiz_reader): the student's attempts at the quiz (10 when it was
+    # rendered whole). The form posts to /learn/quizzes/<id>/submit/ (no page
     # routing; the revision's questions cached per process); completing the lesson is in the submit. The
-    # submission's statements are user, quiz, INSERT attempt, gated UPDATE, INSERT answers, the lesson's check
+    # submission's statements are quiz, INSERT attempt, gated UPDATE, INSERT answers, the lesson's check
     # quiz, UPDATE progress, the student's classes once (the submission moves the class matrices on; the insert of
     # an attempt submitted in the same transaction does not: 11 before), and the
     # SAVEPOINT/RELEASE the test's own transaction puts where a server says BEGIN/COMMIT (Django logs neither).
@@ -51,9 +52,9 @@ BUDGET = {
     "quiz submission": QUIZ_SUBMISSION,
     # Rows built: +1 the column titles in the teacher's language (classrooms.titles); +1 the recorded
     # alternative activities (issue 18 #3), one query whatever the number of students; -1 the session from the cache.
-    "progress matrix": 20,
+    "progress matrix": 19,
     # A reload with no write since: the rows come from the cache (classrooms/matrix_cache.py), no query for them.
-    "progress matrix, reload": 9,
+    "progress matrix, reload": 8,
 }
 
 
