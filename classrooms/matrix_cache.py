@@ -47,38 +47,10 @@ def _move_on(ids):
 
 
 def student_changed(student_id):
-    """Progress or an attempt of this student changed: their own version and every class they are in (one query)."""
+    """Progress or an attempt of this student changed: every class they are in (one query)."""
     from .models import Enrollment
 
-    _move_student_on(student_id)
-    transaction.on_commit(lambda: _move_student_on(student_id))
     classrooms_changed(Enrollment.objects.filter(student_id=student_id).values_list("classroom_id", flat=True))
-
-
-# -- the tokens the lesson page's holes read (website/holes.py: a student's lesson state kept in the cache) ------
-# A student's version moves on with every write of their progress or attempts (student_changed); the polls
-# generation with every poll opened or closed and every enrolment or class change (who sees which poll). An entry
-# kept under the tokens read before its query is never used once a write has moved them on. A token lives a week:
-# one that expired is a new token, which retires what was kept under the old one.
-STUDENT_VERSION = "student-version:{}"
-POLLS_GENERATION = "polls-generation"
-PAGES_GENERATION = _PAGES
-TOKEN_SECONDS = 7 * 24 * 3600
-
-
-def _move_student_on(student_id):
-    cache.set(STUDENT_VERSION.format(student_id), _token(), TOKEN_SECONDS)
-
-
-def polls_changed(**kwargs):
-    cache.set(POLLS_GENERATION, _token(), TOKEN_SECONDS)
-    transaction.on_commit(lambda: cache.set(POLLS_GENERATION, _token(), TOKEN_SECONDS))
-
-
-def new_token(key):
-    """A token for a key that has none yet (the first reader's wins, as in _shared_token)."""
-    cache.add(key, _token(), TOKEN_SECONDS)
-    return cache.get(key)
 
 
 def pages_changed(**kwargs):
@@ -189,10 +161,6 @@ def connect():
         signal.connect(on_alternative, sender=AlternativeActivity, dispatch_uid=f"matrix-alternative-{name}")
         signal.connect(on_classroom, sender=Classroom, dispatch_uid=f"matrix-classroom-{name}")
     post_save.connect(on_user, sender=get_user_model(), dispatch_uid="matrix-user")
-    # Who sees a live poll: enrolments and classes (archiving one goes through classrooms.tasks, which calls it).
-    for name, signal in (("save", post_save), ("delete", post_delete)):
-        for model in (Enrollment, Classroom):
-            signal.connect(polls_changed, sender=model, dispatch_uid=f"polls-{model.__name__}-{name}")
     attempt_submitted.connect(on_attempt_submitted, dispatch_uid="matrix-attempt-submitted")
     for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
         signal.connect(pages_changed, dispatch_uid=f"matrix-pages-{signal!r}")

@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import matrix_cache
 from .models import Assignment, Classroom, ProgressExport, ReminderDigest
 
 
@@ -41,10 +40,9 @@ def build_progress_export(export_id):
 
 @shared_task
 def archive_classroom(classroom_id):
-    if Classroom.objects.filter(pk=classroom_id, archived_at__isnull=True).update(
+    Classroom.objects.filter(pk=classroom_id, archived_at__isnull=True).update(
         archived_at=timezone.now(), join_open=False
-    ):
-        matrix_cache.polls_changed()  # an archived class's polls are no longer shown (website/holes.py)
+    )
 
 
 # A mail server that is down is retried; teachers already mailed are skipped by their claims.

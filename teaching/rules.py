@@ -5,7 +5,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from classrooms import matrix_cache
 from classrooms.analysis import REFLECTION_MINIMUM
 
 from .models import SCALE, DisclosureKeywordList, LivePoll, PollAnswerMarker, PollTally
@@ -66,7 +65,6 @@ def open_poll(classroom, lesson, screen, teacher):
             opened_by=teacher,
         )
         PollTally.objects.bulk_create([PollTally(poll=poll, choice=choice) for choice in SCALE])
-        matrix_cache.polls_changed()  # students' lesson pages show it (website/holes.py)
     return poll
 
 
@@ -75,7 +73,6 @@ def close_poll(poll):
     with transaction.atomic():
         LivePoll.objects.filter(pk=poll.pk).update(closed_at=timezone.now(), salt="")
         PollAnswerMarker.objects.filter(poll=poll).delete()
-        matrix_cache.polls_changed()
     poll.refresh_from_db()
 
 

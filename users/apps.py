@@ -9,6 +9,4 @@ class UsersConfig(AppConfig):
 
     def ready(self):
         # Connect the failed-login counters, the login check and the session index (allauth usersessions).
-        from . import cached_user, lockout, second_factor, sessions  # noqa: F401
-
-        cached_user.connect()
+        from . import lockout, second_factor, sessions  # noqa: F401

@@ -214,83 +214,7 @@ def fill_anonymous(content, fills):
 
 def fill_for(content, request):
     """content with every hole filled for this signed-in student (StudentHoleMiddleware)."""
-    try:
-        return fill(content, lambda name, params: render_for_student(name, params, request))
-    finally:
-        state = getattr(request, "_student_state", None)  # read by the first hole that needed it
-        if state is not None:
-            state.write()
-
-
-class StudentState:
-    """What the lesson page's holes know about one student (the lesson's progress flags, whether a live poll can
-    be open), kept in the shared cache so that a repeat visit asks the database nothing: one get_many of the
-    student's entry and the tokens it was kept under, and one set when something had to be queried.
-
-    Tokens (classrooms.matrix_cache): the student's version moves on with every write of their progress or
-    attempts, the pages generation with every publish, unpublish or move, the polls generation with every poll
-    opened or closed and every enrolment or class change. A part of the entry is used only while the tokens it was
-    kept under are the current ones; the tokens are read before the query that fills it, so a write that lands
-    while it is being built retires it. The cache unreachable (website.cache degrades to "not cached"): every
-    hole asks the database, as before."""
-
-    KEY = "hole-state:{}"
-    # A school day at most: a version move lost while the cache was cut off (website.cache skips a set it cannot
-    # make) can leave an entry that looks current, and this bounds how long it is read.
-    SECONDS = 4 * 3600
-
-    def __init__(self, student_id, tokens, entry):
-        self.student_id, self.tokens = student_id, tokens
-        self.entry = entry if isinstance(entry, dict) else {}
-        self.changed = False
-
-    @classmethod
-    def read(cls, request):
-        from django.core.cache import cache
-
-        from classrooms import matrix_cache
-
-        state = getattr(request, "_student_state", None)
-        if state is not None:
-            return state
-        pk = request.user.pk
-        names = {
-            "version": matrix_cache.STUDENT_VERSION.format(pk),
-            "pages": matrix_cache.PAGES_GENERATION,
-            "polls": matrix_cache.POLLS_GENERATION,
-        }
-        found = cache.get_many([cls.KEY.format(pk), *names.values()])
-        tokens = {name: found.get(key) or matrix_cache.new_token(key) for name, key in names.items()}
-        state = cls(pk, tokens, found.get(cls.KEY.format(pk)))
-        request._student_state = state
-        return state
-
-    def lesson(self, key, compute):
-        """The lesson state under `key` ((lesson, key, quiz) of the hole), computed (a query) when not kept."""
-        token = (self.tokens["version"], self.tokens["pages"])
-        return self._kept("lessons", None if None in token else token, key, compute)
-
-    def polls(self, lesson_key, compute):
-        """Whether a live poll can be open on this lesson for the student, computed (a query) when not kept."""
-        return self._kept("polls", self.tokens["polls"], lesson_key, compute)
-
-    def _kept(self, part_name, token, key, compute):
-        if token is None:  # no token (the cache unreachable): nothing is kept or reused
-            return compute()
-        kept = self.entry.get(part_name)
-        if not kept or kept[0] != token:
-            kept = self.entry[part_name] = (token, {})
-        part = kept[1]
-        if key not in part:
-            part[key], self.changed = compute(), True
-        return part[key]
-
-    def write(self):
-        from django.core.cache import cache
-
-        if self.changed:
-            self.changed = False
-            cache.set(self.KEY.format(self.student_id), self.entry, self.SECONDS)
+    return fill(content, lambda name, params: render_for_student(name, params, request))
 
 
 # What a filled hole looks like is, for most holes, the same for every student: it depends on the language,
@@ -318,22 +242,11 @@ def _student_variant(name, params, request):
     if name == "messages":
         return _NOTHING if not len(get_messages(request)) else None  # counting does not mark them as read
     if name == "polls":
-        key = params.get("key")
-        if not key:
-            return _NOTHING
-        possible = StudentState.read(request).polls(key, lambda: open_polls_possible(user, key))
-        return None if possible else _NOTHING
+        return _NOTHING if not (params.get("key") and open_polls_possible(user, params["key"])) else None
     if name == "lesson_status":
         from classrooms.templatetags.progress_tags import student_lesson_state
 
-        lesson, key, quiz = params["lesson"], params["key"], params.get("quiz")
-        state = StudentState.read(request).lesson(
-            (lesson, key, quiz), lambda: student_lesson_state({"request": request}, lesson, key, quiz)
-        )
-        # The template tag reads the same state when the hole is rendered: from the request, not the database.
-        request.__dict__.setdefault("_lesson_states", {})[(key, quiz)] = state
-        if not state["live"]:
-            raise Http404  # as the tag does: website.holes renders the page afresh
+        state = student_lesson_state({"request": request}, params["lesson"], params["key"], params.get("quiz"))
         return ("state", state["completed"], state["quiz_submitted"], state["quiz_passed"])
     return None
 

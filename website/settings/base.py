@@ -95,8 +95,7 @@ MIDDLEWARE = [
     # a NUL byte the 400 page, a method no page uses (TRACE) a 405.
     "website.middleware.RequestHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, reading the signed-in user from the shared cache when it is certainly the same (users/cached_user.py).
-    "users.cached_user.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after it: a session that skipped allauth's two-factor stage is logged out before any view.
     "users.second_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
