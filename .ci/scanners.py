@@ -248,9 +248,9 @@ def wapiti_start(wapiti, https_port, name, cookie=None):
     ]  # fmt: skip
     if cookie:
         command += ["-C", f"sessionid={cookie}"]
-    # wapiti's own output, so that a run that writes no report says why.
-    log = open(AUDIT / f"wapiti-{name}.log", "w")
-    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), out
+    # wapiti's own output, so that a run that writes no report says why (the child keeps its own copy of the file).
+    with open(AUDIT / f"wapiti-{name}.log", "w") as log:
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), out
 
 
 def wapiti_findings(process, out):
