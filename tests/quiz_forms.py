@@ -43,3 +43,11 @@ def answers(quiz, right=True):
         else:
             result[question.id] = [next(c.id for c in question.choices if not c.correct)]
     return result
+
+
+def right_form(quiz):
+    """The answer fields of a form with every scored question right, as a browser posts them ({"q-<id>": ...}; "3"
+    for each unscored question, the middle of a scale)."""
+    return {
+        f"q-{question.id}": sorted(question.correct_ids) if question.scored else "3" for question in questions_of(quiz)
+    }

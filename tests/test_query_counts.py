@@ -18,10 +18,9 @@ from django.utils import timezone
 from classrooms.models import Assignment, Classroom, Enrollment, LessonProgress, School
 from classrooms.progress import record_started
 from quizzes.models import QuizAttempt, QuizPage
-from quizzes.scoring import questions_of
 from tests.conftest import client_for
 from tests.factories import LessonPageFactory, QuizPageFactory
-from tests.quiz_forms import open_quiz, submit_url
+from tests.quiz_forms import open_quiz, right_form, submit_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
@@ -94,7 +93,7 @@ def test_quiz_page_and_submission(lesson, make_user):
     closes it and completes the lesson in one transaction."""
     quiz = QuizPage.objects.child_of(lesson).live().get()
     warm = client_for(make_user("warm-taker"))
-    warm.post(submit_url(quiz, "ko"), {**answers_of(quiz), **open_quiz(warm, quiz)})  # the revision cache too
+    warm.post(submit_url(quiz, "ko"), {**right_form(quiz), **open_quiz(warm, quiz)})  # the revision cache too
     student = make_user("counted-taker")
     client = client_for(student)
     client.get(lesson.url)  # the student read the lesson: its "started" row is there to complete
@@ -102,18 +101,12 @@ def test_quiz_page_and_submission(lesson, make_user):
         form = open_quiz(client, quiz)
     assert len(queries) == BUDGET["quiz page"], len(queries)
     assert not QuizAttempt.objects.filter(student=student).exists()
-    submitted, response = count(client, "post", submit_url(quiz, "ko"), {**answers_of(quiz), **form})
+    submitted, response = count(client, "post", submit_url(quiz, "ko"), {**right_form(quiz), **form})
     assert response.status_code == 302
     attempt = QuizAttempt.objects.get(student=student, quiz=quiz)
     assert attempt.state == QuizAttempt.State.SUBMITTED and attempt.passed
     assert LessonProgress.objects.get(student=student).completed_at is not None
     assert submitted == BUDGET["quiz submission"], submitted
-
-
-def answers_of(quiz):
-    return {
-        f"q-{question.id}": sorted(question.correct_ids) if question.scored else "3" for question in questions_of(quiz)
-    }
 
 
 def test_progress_matrix_costs_the_same_for_30_and_300_students(lesson, make_teacher, django_user_model):

@@ -16,7 +16,7 @@ from quizzes.models import Answer, QuizAttempt, QuizPage
 from quizzes.scoring import questions_of
 from tests.conftest import client_for
 from tests.factories import LessonPageFactory, QuizPageFactory, reflection_text, single_choice
-from tests.quiz_forms import TOKEN, open_quiz, submit_url
+from tests.quiz_forms import TOKEN, open_quiz, right_form, submit_url
 from tests.test_hole_punching import _key_for, csrf_tokens, dom, full_render
 from website import holes, page_cache
 
@@ -47,12 +47,6 @@ def quiz():
 
 def form_tokens(html):
     return {unescape(token) for token in TOKEN.findall(html)}
-
-
-def answers_of(quiz):
-    return {
-        f"q-{question.id}": sorted(question.correct_ids) if question.scored else "3" for question in questions_of(quiz)
-    }
 
 
 def attempt(student, quiz, state=QuizAttempt.State.SUBMITTED):
@@ -214,13 +208,13 @@ def test_a_submit_from_the_filled_page_works_and_a_second_is_refused(make_user, 
     client_for(make_user("quiz-hole-warm-5")).get(quiz.url)
     fields = open_quiz(client, quiz)  # from the cached page, filled for this student
     assert client.get(quiz.url + "?again=1")["X-Dignity-Holes"] == "hit"
-    response = client.post(submit_url(quiz, "ko"), {**answers_of(quiz), **fields})
+    response = client.post(submit_url(quiz, "ko"), {**right_form(quiz), **fields})
     stored = QuizAttempt.objects.get(student=student, quiz=quiz)
     assert response.status_code == 302 and response["Location"].endswith(f"/learn/attempts/{stored.pk}/")
     assert stored.state == QuizAttempt.State.SUBMITTED and stored.passed
     assert stored.answers.count() == len(questions_of(quiz))
     # The same form again (a double click, Back-then-submit): that result, nothing new recorded.
-    again = client.post(submit_url(quiz, "ko"), {**answers_of(quiz), **fields})
+    again = client.post(submit_url(quiz, "ko"), {**right_form(quiz), **fields})
     assert again.status_code == 302 and again["Location"].endswith(f"/learn/attempts/{stored.pk}/")
     assert QuizAttempt.objects.filter(student=student, quiz=quiz).count() == 1
     # And the quiz page now shows the result (rendered whole), not a fresh form.

@@ -13,8 +13,7 @@ from lessons.models import LessonPage
 from quizzes.models import QuizAttempt
 from tests.conftest import client_for
 from tests.factories import LessonPageFactory, QuizPageFactory
-from tests.quiz_forms import open_quiz, submit_url
-from tests.test_query_counts import answers_of
+from tests.quiz_forms import open_quiz, right_form, submit_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
@@ -48,7 +47,7 @@ def test_a_check_quiz_submitted_through_its_form_shows_on_the_lesson_and_in_the_
     client = client_for(student)
     assert FINISHED not in client.get(lesson.url).content.decode()
     quiz = lesson.check_quiz()
-    response = client.post(submit_url(quiz, "ko"), {**answers_of(quiz), **open_quiz(client, quiz)})
+    response = client.post(submit_url(quiz, "ko"), {**right_form(quiz), **open_quiz(client, quiz)})
     assert response.status_code == 302
     assert QuizAttempt.objects.get(student=student).passed
     assert FINISHED in client.get(lesson.url).content.decode()
