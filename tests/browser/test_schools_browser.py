@@ -150,6 +150,9 @@ def test_the_annual_report_prints_to_an_a4_pdf_with_the_school_in_it(live_site, 
     expect(page.locator(".site-header")).not_to_be_visible()
     expect(page.get_by_role("button", name="보고서 결재하기")).not_to_be_visible()
     expect(page.locator("table.report-classes")).to_be_visible()
+    # Print the page once it and its fonts have loaded (a PDF printed earlier held no text once, on a busy machine).
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
     data = page.pdf(prefer_css_page_size=True)
     assert data.startswith(b"%PDF")
     assert school["name"] in pdf_title(data)
