@@ -38,8 +38,10 @@ def classrooms_changed(classroom_ids):
     if ids:
         _move_on(ids)
         # A teacher reading between this write and its commit would build the old rows and keep them under
-        # the new version: move the version on again once the write is committed (at once outside a transaction).
-        transaction.on_commit(lambda: _move_on(ids))
+        # the new version: move the version on again once the write is committed. Outside a transaction the
+        # write is committed already (autocommit: a student's first visit recording "started"), so once is enough.
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: _move_on(ids))
 
 
 def _move_on(ids):
