@@ -6,3 +6,6 @@ class TeachingConfig(AppConfig):
 
     name = "teaching"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import open_polls  # noqa: F401 - connects its signal receivers

@@ -201,3 +201,50 @@ def test_the_class_page_has_teach_this_links_per_assignment(teacher, lesson, cla
 def test_a_student_finds_the_question_box_of_each_class_on_their_home_page(classroom, students):
     html = client_for(students[0]).get("/en/learn/").content.decode()
     assert f'href="/en/learn/classes/{classroom.pk}/questions/"' in html
+
+
+def test_a_lesson_page_asks_about_polls_only_when_one_is_open_somewhere_and_sees_a_new_one_at_once(
+    teacher, lesson, classroom, students, monkeypatch, django_capture_on_commit_callbacks
+):
+    """teaching.open_polls: which lessons have an open poll is read at most once per MEMO_SECONDS per process, and
+    opening a poll forgets it, so the student's next page shows the poll at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from teaching import open_polls
+
+    monkeypatch.setattr(open_polls, "MEMO_SECONDS", 3600.0)
+    open_polls.forget()
+    student = client_for(students[0])
+    poll_table = LivePoll._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert "/learn/polls/" not in student.get(lesson.url).content.decode()
+    assert sum(poll_table in query["sql"] for query in queries.captured_queries) == 1  # the set, read once
+    with django_capture_on_commit_callbacks(execute=True):
+        open_poll(teacher, classroom, lesson)
+    poll = LivePoll.objects.get()
+    assert f"/learn/polls/{poll.pk}/answer/" in student.get(lesson.url).content.decode()
+    # Open in this class only: a student of another class is asked about their own classes, and sees none.
+    outsider = client_for(students[0].__class__.objects.create(username="poll-outsider", account_type="student"))
+    assert "/learn/polls/" not in outsider.get(lesson.url).content.decode()
+
+
+def test_a_poll_opened_in_another_process_reaches_students_once_the_memo_ends(
+    teacher, lesson, classroom, students, monkeypatch
+):
+    # Another web process's writes send no signal here: this process sees them when its memo ends.
+    from teaching import open_polls
+
+    monkeypatch.setattr(open_polls, "MEMO_SECONDS", 3600.0)
+    student = client_for(students[0])
+    open_poll(teacher, classroom, lesson)
+    poll = LivePoll.objects.get()
+    LivePoll.objects.filter(pk=poll.pk).update(closed_at=poll.opened_at)  # closed elsewhere
+    assert "/learn/polls/" not in student.get(lesson.url).content.decode()
+    assert open_polls.lessons_with_open_polls() == frozenset()
+    LivePoll.objects.filter(pk=poll.pk).update(closed_at=None)  # open again elsewhere, within the memo
+    assert "/learn/polls/" not in student.get(lesson.url).content.decode()
+    open_polls.forget()  # its time has passed
+    assert f"/learn/polls/{poll.pk}/answer/" in student.get(lesson.url).content.decode()
+    assert open_polls.lessons_with_open_polls() == {str(lesson.translation_key)}

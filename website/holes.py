@@ -119,18 +119,24 @@ def hole_context(request, params):
 
 
 def open_polls_possible(user, lesson_key):
-    """Whether a live poll is open on this lesson in one of the student's classes: one query written once per
-    process, so the common case (no poll open) costs no ORM work; teaching's own query runs only when it is."""
+    """Whether a live poll is open on this lesson in one of the student's classes. Most of the time no poll is
+    open on the lesson anywhere (teaching.open_polls knows, asking the database at most once a second per
+    process) and this costs no query; otherwise one query written once per process, and teaching's own
+    query runs only when it finds one."""
     from django.db import connection
 
     from wagtail.models import Page
 
     from classrooms.models import Classroom, Enrollment
     from teaching.models import LivePoll
+    from teaching.open_polls import lessons_with_open_polls
 
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_student", False):
         return False
-    key = Page._meta.get_field("translation_key").get_db_prep_value(uuid.UUID(str(lesson_key)), connection)
+    lesson_key = uuid.UUID(str(lesson_key))
+    if str(lesson_key) not in lessons_with_open_polls():
+        return False
+    key = Page._meta.get_field("translation_key").get_db_prep_value(lesson_key, connection)
     with connection.cursor() as cursor:
         cursor.execute(_polls_sql(connection.vendor, LivePoll, Page, Enrollment, Classroom), [user.pk, key])
         return bool(cursor.fetchone()[0])

@@ -29,6 +29,9 @@ STORAGES = {
 # PostgreSQL CPU (docs/benchmarks.md).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, without the health check's round trip on a connection that answered a moment ago.
+    DATABASES["default"]["ENGINE"] = "website.db.postgresql"
 # Behind PgBouncer in transaction mode (docs/deploy.md) a server-side cursor would outlive the transaction
 # that opened it on a server connection another client then gets: set DATABASE_PGBOUNCER_TRANSACTION=1.
 if env_bool("DATABASE_PGBOUNCER_TRANSACTION", False):
