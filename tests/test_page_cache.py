@@ -218,3 +218,17 @@ def assert_not_served(response):
         assert "/en/" in response["Location"] and "untranslated=ko" in response["Location"]
     else:
         assert response.status_code == 404
+
+
+def test_a_page_made_private_is_no_longer_served_from_the_cache():
+    # An editor's "Privacy" setting saves a view restriction and publishes nothing: the cached copies must go too.
+    from wagtail.models import PageViewRestriction
+
+    page = lesson()
+    assert Client().get(page.url)["X-Dignity-Cache"] == "miss"
+    assert Client().get(page.url)["X-Dignity-Cache"] == "hit"
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    response = Client().get(page.url)
+    assert response.status_code == 302 and "login/?next=" in response["Location"]
+    restriction.delete()
+    assert Client().get(page.url).status_code == 200

@@ -18,6 +18,7 @@ class WebsiteConfig(AppConfig):
             published,
             unpublished,
         )
+        from wagtail.models import PageViewRestriction
 
         from lessons.models import LawReference
         from support.models import HelpChannel, ReportGuide, SafetySettings
@@ -27,6 +28,8 @@ class WebsiteConfig(AppConfig):
         # Anything that appears on a public page retires the cached pages when it changes.
         for signal in (page_published, page_unpublished, page_slug_changed, post_page_move, published, unpublished):
             signal.connect(bump_content_generation, dispatch_uid=f"page-cache-{signal!r}")
-        for model in (LawReference, HelpChannel, ReportGuide, SafetySettings):
+        # A view restriction (the editor's "Privacy" setting) is saved without a publish: a page made private must
+        # not be served from the cache any more, to readers or students.
+        for model in (LawReference, HelpChannel, ReportGuide, SafetySettings, PageViewRestriction):
             post_save.connect(bump_content_generation, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
             post_delete.connect(bump_content_generation, sender=model, dispatch_uid=f"page-cache-del-{model.__name__}")
