@@ -10,6 +10,7 @@ class WebsiteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from wagtail.models import PageViewRestriction
         from wagtail.signals import (
             page_published,
             page_slug_changed,
@@ -18,7 +19,6 @@ class WebsiteConfig(AppConfig):
             published,
             unpublished,
         )
-        from wagtail.models import PageViewRestriction
 
         from lessons.models import LawReference
         from support.models import HelpChannel, ReportGuide, SafetySettings
