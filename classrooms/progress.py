@@ -80,14 +80,52 @@ def student_lesson_state(student, lesson_id, lesson_key, quiz_key):
     submitted = QuizAttempt.State.SUBMITTED
     params = [lesson_id, True, student.pk, key, student.pk, key]
     params += [student.pk, submitted, quiz, student.pk, submitted, quiz, True]
+    if connection.vendor == "postgresql":
+        return _state_recording_started(student, lesson_id, key, params)
     with connection.cursor() as cursor:
         cursor.execute(_state_sql(), params)
         row = cursor.fetchone()
-    state = dict(zip(("live", "started", "completed", "quiz_submitted", "quiz_passed"), map(bool, row), strict=True))
+    state = dict(zip(STATE_FIELDS, map(bool, row), strict=True))
     if state["live"] and not state["started"]:
         _insert_started(student, lesson_id, lesson_key)
         state["started"] = True
     return state
+
+
+STATE_FIELDS = ("live", "started", "completed", "quiz_submitted", "quiz_passed")
+
+
+def _state_recording_started(student, lesson_id, key, params):
+    """PostgreSQL: the state, the insert of "started" and (when it inserted) the student's classes in one statement,
+    one round trip instead of three on a first visit. The state is read from the statement's snapshot, before the
+    insert; ON CONFLICT decides between two tabs at once, and only the one that inserted moves the matrices on."""
+    started = [student.pk, lesson_id, key, timezone.now(), student.pk, key]
+    with connection.cursor() as cursor:
+        cursor.execute(_state_recording_started_sql(), [lesson_id, True, *started, *params[2:], student.pk])
+        *row, classrooms = cursor.fetchone()
+    state = dict(zip(STATE_FIELDS, map(bool, row), strict=True))
+    if state["live"] and not state["started"]:
+        state["started"] = True
+        if classrooms is not None:  # this statement inserted the row
+            matrix_cache.classrooms_changed(classrooms)
+    return state
+
+
+@lru_cache(maxsize=1)
+def _state_recording_started_sql():
+    name = connection.ops.quote_name
+    progress, page, enrollment = (name(model._meta.db_table) for model in (LessonProgress, Page, Enrollment))
+    reads = _state_sql().removeprefix("SELECT EXISTS(SELECT 1 FROM " + page + " WHERE id = %s AND live = %s), ")
+    return (
+        f"WITH page_live AS (SELECT EXISTS(SELECT 1 FROM {page} WHERE id = %s AND live = %s) AS live), "
+        f"inserted AS (INSERT INTO {progress} (student_id, lesson_id, lesson_key, started_at) "
+        "SELECT %s, %s, %s, %s FROM page_live WHERE page_live.live "
+        f"AND NOT EXISTS(SELECT 1 FROM {progress} WHERE student_id = %s AND lesson_key = %s) "
+        "ON CONFLICT DO NOTHING RETURNING student_id) "
+        f"SELECT (SELECT live FROM page_live), {reads}, "
+        f"CASE WHEN EXISTS(SELECT 1 FROM inserted) THEN ARRAY(SELECT classroom_id FROM {enrollment} "
+        "WHERE student_id = %s) END"
+    )
 
 
 @lru_cache(maxsize=1)

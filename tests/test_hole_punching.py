@@ -333,6 +333,23 @@ def test_a_matrix_reload_after_a_write_shows_the_new_state(matrix_class):
     assert matrix_status(client, url) == done  # nothing changed: the same rows
 
 
+def test_only_the_first_visit_of_a_lesson_moves_the_class_matrix_on(matrix_class):
+    # Recording "started" is the write; a repeat visit writes nothing, so the teacher's kept matrix stays.
+    from classrooms import matrix_cache
+
+    _client, _url, student, page = matrix_class
+    classroom_id = Enrollment.objects.get(student=student).classroom_id
+    reader = client_for(student)
+    before = matrix_cache._version(classroom_id)
+    reader.get(page.url)
+    first = matrix_cache._version(classroom_id)
+    assert first != before
+    assert LessonProgress.objects.filter(student=student, lesson_key=page.translation_key).count() == 1
+    reader.get(page.url)
+    assert matrix_cache._version(classroom_id) == first
+    assert LessonProgress.objects.filter(student=student, lesson_key=page.translation_key).count() == 1
+
+
 def test_a_matrix_reload_with_no_write_reads_no_rows(matrix_class):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
