@@ -115,6 +115,11 @@ def test_two_students_sharing_one_entry_never_see_each_others_tokens(make_user, 
         assert secret not in stored
     assert "csrfmiddlewaretoken" not in stored and 'name="quiz_form"' not in stored
     assert not QuizAttempt.objects.filter(student__in=[alice, bob]).exists()  # opening a quiz writes nothing
+    # The quiz holes are rendered once per process and kept with placeholders where each student's tokens go.
+    kept = " ".join(holes._rendered.values())
+    assert holes._form_token_placeholder_for(holes.secret()) in kept
+    for secret in (*csrf_tokens(alice_html), *csrf_tokens(bob_html), *form_tokens(alice_html), *form_tokens(bob_html)):
+        assert secret not in kept
 
 
 # -- the full render whenever the student's state changes the form ----------------------------------------

@@ -254,7 +254,19 @@ def _student_variant(name, params, request):
 
         state = student_lesson_state({"request": request}, params["lesson"], params["key"], params.get("quiz"))
         return ("state", state["completed"], state["quiz_submitted"], state["quiz_passed"])
+    if name in QUIZ_HOLES:
+        # A fresh form of the live revision (anything else raised RenderWhole): the same for every student but
+        # for the signed form token, which goes where its placeholder is, like the CSRF token.
+        return ("quiz", quiz_reader(request, params.get("quiz"), params.get("rev"), params.get("limit")).recording)
     return None
+
+
+QUIZ_HOLES = ("quiz_head", "quiz_notice", "quiz_form", "quiz_autosave")
+
+
+@lru_cache(maxsize=4)
+def _form_token_placeholder_for(marker_secret):
+    return "formtokenhole" + marker_secret
 
 
 def render_for_student(name, params, request):
@@ -265,17 +277,32 @@ def render_for_student(name, params, request):
         return ""
     key = (name, translation.get_language(), get_script_prefix(), tuple(sorted(params.items())), variant)
     placeholder = _csrf_placeholder_for(secret())
+    form_token = _form_token_placeholder_for(secret())
     html = _rendered.get(key)
     if html is None:
         context = hole_context(request, params)
         context["csrf_token"] = placeholder
-        html = get_template(HOLES[name]).render(context)
+        html = _render_with_form_token(name, context, request, form_token)
         if len(_rendered) >= _RENDERED_LIMIT:
             _rendered.clear()
         _rendered[key] = html
     if placeholder in html:
         html = html.replace(placeholder, get_token(request))
+    if form_token in html:
+        html = html.replace(form_token, request._quiz_reader[1].form_token)
     return html
+
+
+def _render_with_form_token(name, context, request, form_token):
+    """Render a hole to keep: a quiz hole sees the form token's placeholder instead of this student's token."""
+    memo = getattr(request, "_quiz_reader", None)
+    if name not in QUIZ_HOLES or memo is None:
+        return get_template(HOLES[name]).render(context)
+    request._quiz_reader = (memo[0], SimpleNamespace(recording=memo[1].recording, form_token=form_token))
+    try:
+        return get_template(HOLES[name]).render(context)
+    finally:
+        request._quiz_reader = memo
 
 
 def start_hole_mode(request):
