@@ -397,6 +397,32 @@ def test_the_matrix_version_moves_on_again_when_the_write_commits(matrix_class, 
     assert matrix_cache._version(classroom_id) != during
 
 
+def test_outside_a_transaction_a_write_moves_the_matrix_on_once(
+    make_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Autocommit: the write is committed before the version moves, so a second move "at commit" would be a Redis
+    # round trip for nothing. Inside a transaction it moves again when the write commits. (The test itself runs in
+    # a transaction, so autocommit is what the connection reports here.)
+    from types import SimpleNamespace
+
+    from classrooms import matrix_cache
+
+    student = student_in_class(make_user, "autocommit-student")
+    classroom_ids = {Enrollment.objects.get(student=student).classroom_id}
+    moves = []
+    real_move_on = matrix_cache._move_on
+    monkeypatch.setattr(matrix_cache, "_move_on", lambda ids: (moves.append(set(ids)), real_move_on(ids)))
+    with django_capture_on_commit_callbacks(execute=True):
+        matrix_cache.student_changed(student.pk)
+    assert moves == [classroom_ids, classroom_ids]  # in a transaction: now, and again at the commit
+    moves.clear()
+    autocommit = SimpleNamespace(in_atomic_block=False)
+    monkeypatch.setattr(matrix_cache.transaction, "get_connection", lambda using=None: autocommit)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        matrix_cache.student_changed(student.pk)
+    assert moves == [classroom_ids] and callbacks == []
+
+
 def test_a_reload_reuses_the_rendered_rows_until_a_write(matrix_class):
     from django.core.cache import cache
 
