@@ -26,6 +26,13 @@ class CountingWrapper(base.DatabaseWrapper):
         self.checks += 1
         return self.usable
 
+    def close(self):
+        # Django's close() refuses to run in a thread with a running event loop, which Playwright's sync API leaves
+        # behind in an xdist worker that ran a browser test first; what it does to the connection is this.
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = None
+
     def ensure_connection(self):
         pass  # the fake connection is always there (and pytest-django blocks the real one outside a db test)
 
