@@ -3,7 +3,6 @@ not when it answered the previous request a moment ago (issue 16: the check was 
 
 import pytest
 
-from tests.test_settings import settings_in
 from website.db.postgresql import base
 
 pytestmark = pytest.mark.no_demo
@@ -124,13 +123,3 @@ def test_after_a_database_error_the_connection_is_checked(monkeypatch):
     db.usable = False
     db.close_if_unusable_or_obsolete()
     assert db.connection is None and db.answered_at is None
-
-
-def test_production_uses_it_for_postgresql():
-    values = settings_in(
-        "website.settings.production",
-        DATABASE_URL="postgres://someone@db.invalid:5432/dignity",
-        DJANGO_SECRET_KEY="x" * 50,
-        DJANGO_ALLOWED_HOSTS="dignity.example",
-    )
-    assert values["engine"] == "website.db.postgresql"

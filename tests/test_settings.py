@@ -83,6 +83,17 @@ def test_database_url_switches_to_postgresql():
     assert values["name"] == "dignity"
 
 
+def test_production_uses_the_postgresql_backend_that_skips_needless_health_checks():
+    # website/db/postgresql: no SELECT 1 before a request on a connection that answered a moment ago.
+    values = settings_in(
+        "website.settings.production",
+        DATABASE_URL="postgres://someone@db.invalid:5432/dignity",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="dignity.example",
+    )
+    assert values["engine"] == "website.db.postgresql"
+
+
 def test_redis_url_switches_cache_and_broker():
     values = settings_in("website.settings.dev", REDIS_URL="redis://127.0.0.1:6379/3")
     assert values["cache"].endswith("RedisCache")
