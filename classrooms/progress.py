@@ -78,12 +78,12 @@ def student_lesson_state(student, lesson_id, lesson_key, quiz_key):
     key = uuid_field.get_db_prep_value(uuid.UUID(str(lesson_key)), connection)
     quiz = uuid_field.get_db_prep_value(uuid.UUID(str(quiz_key)), connection) if quiz_key else None
     submitted = QuizAttempt.State.SUBMITTED
-    params = [lesson_id, True, student.pk, key, student.pk, key]
-    params += [student.pk, submitted, quiz, student.pk, submitted, quiz, True]
+    live = [lesson_id, True]
+    reads = [student.pk, key, student.pk, key, student.pk, submitted, quiz, student.pk, submitted, quiz, True]
     if connection.vendor == "postgresql":
-        return _state_recording_started(student, lesson_id, key, params)
+        return _state_recording_started(student, lesson_id, key, live, reads)
     with connection.cursor() as cursor:
-        cursor.execute(_state_sql(), params)
+        cursor.execute(f"SELECT {_live_sql()}, {_student_reads_sql()}", live + reads)
         row = cursor.fetchone()
     state = dict(zip(STATE_FIELDS, map(bool, row), strict=True))
     if state["live"] and not state["started"]:
@@ -95,13 +95,13 @@ def student_lesson_state(student, lesson_id, lesson_key, quiz_key):
 STATE_FIELDS = ("live", "started", "completed", "quiz_submitted", "quiz_passed")
 
 
-def _state_recording_started(student, lesson_id, key, params):
+def _state_recording_started(student, lesson_id, key, live, reads):
     """PostgreSQL: the state, the insert of "started" and (when it inserted) the student's classes in one statement,
     one round trip instead of three on a first visit. The state is read from the statement's snapshot, before the
     insert; ON CONFLICT decides between two tabs at once, and only the one that inserted moves the matrices on."""
     started = [student.pk, lesson_id, key, timezone.now(), student.pk, key]
     with connection.cursor() as cursor:
-        cursor.execute(_state_recording_started_sql(), [lesson_id, True, *started, *params[2:], student.pk])
+        cursor.execute(_state_recording_started_sql(), [*live, *started, *reads, student.pk])
         *row, classrooms = cursor.fetchone()
     state = dict(zip(STATE_FIELDS, map(bool, row), strict=True))
     if state["live"] and not state["started"]:
@@ -114,22 +114,28 @@ def _state_recording_started(student, lesson_id, key, params):
 @lru_cache(maxsize=1)
 def _state_recording_started_sql():
     name = connection.ops.quote_name
-    progress, page, enrollment = (name(model._meta.db_table) for model in (LessonProgress, Page, Enrollment))
-    reads = _state_sql().removeprefix("SELECT EXISTS(SELECT 1 FROM " + page + " WHERE id = %s AND live = %s), ")
+    progress, enrollment = (name(model._meta.db_table) for model in (LessonProgress, Enrollment))
     return (
-        f"WITH page_live AS (SELECT EXISTS(SELECT 1 FROM {page} WHERE id = %s AND live = %s) AS live), "
+        f"WITH page_live AS (SELECT {_live_sql()} AS live), "
         f"inserted AS (INSERT INTO {progress} (student_id, lesson_id, lesson_key, started_at) "
         "SELECT %s, %s, %s, %s FROM page_live WHERE page_live.live "
         f"AND NOT EXISTS(SELECT 1 FROM {progress} WHERE student_id = %s AND lesson_key = %s) "
         "ON CONFLICT DO NOTHING RETURNING student_id) "
-        f"SELECT (SELECT live FROM page_live), {reads}, "
+        f"SELECT (SELECT live FROM page_live), {_student_reads_sql()}, "
         f"CASE WHEN EXISTS(SELECT 1 FROM inserted) THEN ARRAY(SELECT classroom_id FROM {enrollment} "
         "WHERE student_id = %s) END"
     )
 
 
 @lru_cache(maxsize=1)
-def _state_sql():
+def _live_sql():
+    """Whether the lesson is still live: parameters the page id and True."""
+    return f"EXISTS(SELECT 1 FROM {connection.ops.quote_name(Page._meta.db_table)} WHERE id = %s AND live = %s)"
+
+
+@lru_cache(maxsize=1)
+def _student_reads_sql():
+    """started, completed, quiz submitted, quiz passed: the student's rows for the lesson and its check quiz."""
     name = connection.ops.quote_name
     progress, attempt, page = (name(model._meta.db_table) for model in (LessonProgress, QuizAttempt, Page))
     submitted = (
@@ -137,7 +143,6 @@ def _state_sql():
         "WHERE a.student_id = %s AND a.state = %s AND q.translation_key = %s"
     )
     return (
-        f"SELECT EXISTS(SELECT 1 FROM {page} WHERE id = %s AND live = %s), "
         f"EXISTS(SELECT 1 FROM {progress} WHERE student_id = %s AND lesson_key = %s), "
         f"EXISTS(SELECT 1 FROM {progress} WHERE student_id = %s AND lesson_key = %s AND completed_at IS NOT NULL), "
         f"EXISTS({submitted}), EXISTS({submitted} AND a.passed = %s)"
