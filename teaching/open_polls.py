@@ -29,8 +29,9 @@ def lessons_with_open_polls():
     now = time.monotonic()
     if _memo["until"] > now:
         return _memo["keys"]
-    keys = LivePoll.objects.filter(closed_at__isnull=True).values_list("lesson__translation_key", flat=True)
-    _memo.update(keys=frozenset(str(key) for key in keys.distinct()), until=now + MEMO_SECONDS)
+    open_polls = LivePoll.objects.filter(closed_at__isnull=True).order_by()  # no ordering: DISTINCT on the key alone
+    keys = open_polls.values_list("lesson__translation_key", flat=True).distinct()
+    _memo.update(keys=frozenset(str(key) for key in keys), until=now + MEMO_SECONDS)
     return _memo["keys"]
 
 
