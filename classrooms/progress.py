@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page, PageViewRestriction
 
+from lessons.generation import KeptPerGeneration
 from lessons.models import PRACTICE_KIND, AudienceBand, LessonPage, ModulePage, choose_check_quiz
 from quizzes.models import QuizAttempt, QuizPage
 
@@ -163,12 +164,24 @@ def mark_completed(student, lesson):
 def on_attempt_submitted(sender, attempt, **kwargs):
     """Passing a lesson's check quiz completes the lesson; no other quiz under it does.
 
-    Runs inside the submission's transaction (quizzes.attempts.submit), so it is kept to two queries: the
-    live public quizzes beside this one with the lesson above them (LessonPage.check_quiz's rule, in one
-    query), and one conditional update of the progress row (plus an insert if the student never opened it)."""
+    Runs inside the submission's transaction (quizzes.attempts.submit), so it is kept to one conditional update of
+    the progress row (plus an insert if the student never opened it), and at most one query for which lesson the
+    quiz checks (kept per content generation: it changes only by a publish)."""
     quiz = attempt.quiz
     if not attempt.passed or quiz.kind == PRACTICE_KIND:
         return
+    checked = LESSON_CHECKED_BY.get(quiz.pk, lambda: lesson_checked_by(quiz))
+    if checked is not None:
+        complete_lesson(attempt.student, *checked)
+
+
+# Which lesson each quiz is the check quiz of (or None): published content alone decides it.
+LESSON_CHECKED_BY = KeptPerGeneration(entries=512)
+
+
+def lesson_checked_by(quiz):
+    """(lesson id, lesson key) of the lesson this quiz is the check quiz of, or None. One query: the live public
+    quizzes beside this one with the lesson above them (LessonPage.check_quiz's rule)."""
     parent_path = _parent_path(quiz)
     lesson = LessonPage.objects.filter(path=parent_path)
     restricted = PageViewRestriction.objects.filter(
@@ -187,10 +200,11 @@ def on_attempt_submitted(sender, attempt, **kwargs):
         .order_by("path")
     )
     if not siblings or siblings[0].lesson_id is None:  # a module's pre-test or post-test
-        return
+        return None
     check = choose_check_quiz(siblings, siblings[0].chosen_key)
-    if check is not None and check.translation_key == quiz.translation_key:
-        complete_lesson(attempt.student, siblings[0].lesson_id, siblings[0].lesson_key)
+    if check is None or check.translation_key != quiz.translation_key:
+        return None
+    return siblings[0].lesson_id, siblings[0].lesson_key
 
 
 def complete_lesson(student, lesson_id, lesson_key):

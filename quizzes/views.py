@@ -1,5 +1,7 @@
 """Taking a quiz (plain form POST, works without JavaScript), results and "my progress"."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import CharField, Count, Exists, ExpressionWrapper, F, Max, OuterRef
@@ -18,6 +20,8 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.models import PageViewRestriction, Revision
 from wagtail.wagtail_hooks import check_view_restrictions
+
+from lessons.generation import KeptPerGeneration
 
 from .attempts import (
     AlreadySubmitted,
@@ -115,17 +119,33 @@ def show_quiz(request, quiz):
     return TemplateResponse(request, "quizzes/quiz_page.html", context)
 
 
+# The live quiz a form posts to: what it is decided by (live, a view restriction on it or above it, its fields)
+# changes only by a publish, unpublish, move or a privacy setting, which move the content generation on. A form
+# posted to a quiz this process has loaded in the current generation costs no query; a quiz unpublished or made
+# private on another host is refused here within lessons.generation.GENERATION_MEMO_SECONDS, as the cached quiz
+# page itself stops being served.
+LIVE_QUIZZES = KeptPerGeneration(entries=512)
+
+
 def quiz_for_a_form(quiz_id):
-    """The live quiz, in one query, with whether a view restriction applies to it (on it or above it)."""
+    """The live quiz (a copy of this process's, the caller may set attributes on it), or 404."""
+    quiz = LIVE_QUIZZES.get(quiz_id, lambda: load_live_quiz(quiz_id))
+    if quiz is None:
+        raise Http404
+    return copy.copy(quiz)
+
+
+def load_live_quiz(quiz_id):
+    """The live quiz, in one query, with whether a view restriction applies to it (on it or above it); None if
+    there is no live quiz of that id."""
     restriction_above = PageViewRestriction.objects.filter(
         StartsWith(ExpressionWrapper(OuterRef("path"), output_field=CharField()), F("page__path"))
     )
     quiz = QuizPage.objects.live().filter(pk=quiz_id).annotate(restricted=Exists(restriction_above)).first()
-    if quiz is None:
-        raise Http404
-    # An alias takes its source page's restrictions: Wagtail's own lookup knows how to find them.
-    quiz.restricted = quiz.restricted or quiz.alias_of_id is not None
-    return quiz
+    if quiz is not None:
+        # An alias takes its source page's restrictions: Wagtail's own lookup knows how to find them.
+        quiz.restricted = quiz.restricted or quiz.alias_of_id is not None
+    return copy.copy(quiz)
 
 
 def through_page_rules(request, page, handler):

@@ -41,7 +41,7 @@ def fresh_cache():
     """Each test starts with empty caches: cached pages and rate-limit counters never leak between tests."""
     from django.core.cache import caches
 
-    from website.page_cache import forget_content_generation
+    from lessons.generation import forget_content_generation
 
     for cache in caches.all():
         cache.clear()

@@ -49,7 +49,7 @@ def test_an_unreachable_redis_reads_as_empty_and_skips_fills_but_invalidation_st
 
 
 def test_pages_degrade_to_uncached_when_redis_is_cut_and_readyz_fails(lesson):
-    from website.page_cache import forget_content_generation
+    from lessons.generation import forget_content_generation
 
     url = lesson.url
     with override_settings(CACHES={"default": DEAD_REDIS, "local": LOCAL}):
@@ -67,7 +67,7 @@ def test_pages_degrade_to_uncached_when_redis_is_cut_and_readyz_fails(lesson):
 
 def test_a_page_kept_in_process_memory_is_not_served_as_current_while_redis_is_cut(lesson):
     """Pages this process kept before the cut must not be served: nobody could tell it about a publish."""
-    from website.page_cache import forget_content_generation
+    from lessons.generation import forget_content_generation
 
     url = lesson.url
     Client().get(url)
@@ -127,8 +127,8 @@ def test_two_beats_send_each_scheduled_task_from_one_only_and_the_other_takes_ov
 def test_a_publish_moves_the_generation_on_again_once_committed(lesson, django_capture_on_commit_callbacks):
     """Another host reading between the publish signal and the commit caches the old page under the new
     generation; the second move on commit retires it (make cluster-test: "never the old one after")."""
+    from lessons.generation import GENERATION_KEY, content_generation
     from lessons.models import LessonPage
-    from website.page_cache import GENERATION_KEY, content_generation
 
     page = LessonPage.objects.live().get(pk=lesson.pk)
     content_generation()

@@ -132,7 +132,7 @@ def test_a_lost_generation_key_never_brings_back_old_pages():
     """If the cache loses the generation (a restart, an eviction), pages cached under it must not return."""
     from django.core.cache import cache
 
-    from website.page_cache import GENERATION_KEY, forget_content_generation
+    from lessons.generation import GENERATION_KEY, forget_content_generation
 
     page = lesson()
     assert Client().get(page.url)["X-Dignity-Cache"] == "miss"
@@ -148,18 +148,18 @@ def test_a_lost_generation_key_never_brings_back_old_pages():
 def test_other_processes_see_a_publish_within_the_memo_time(monkeypatch):
     from django.core.cache import cache
 
-    from website import page_cache
+    from lessons import generation
 
     clock = [1000.0]
-    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
-    page_cache.forget_content_generation()
-    before = page_cache.content_generation()
-    cache.incr(page_cache.GENERATION_KEY)  # another web process publishes
-    assert page_cache.content_generation() == before  # this process still has it in memory...
-    clock[0] += page_cache.GENERATION_MEMO_SECONDS + 0.01
-    assert page_cache.content_generation() == before + 1  # ...for at most GENERATION_MEMO_SECONDS
-    page_cache.bump_content_generation()  # a publish in this process is seen at once
-    assert page_cache.content_generation() == before + 2
+    monkeypatch.setattr(generation.time, "monotonic", lambda: clock[0])
+    generation.forget_content_generation()
+    before = generation.content_generation()
+    cache.incr(generation.GENERATION_KEY)  # another web process publishes
+    assert generation.content_generation() == before  # this process still has it in memory...
+    clock[0] += generation.GENERATION_MEMO_SECONDS + 0.01
+    assert generation.content_generation() == before + 1  # ...for at most GENERATION_MEMO_SECONDS
+    generation.bump_content_generation()  # a publish in this process is seen at once
+    assert generation.content_generation() == before + 2
 
 
 def test_hot_pages_are_served_from_process_memory_and_memory_is_bounded():

@@ -24,7 +24,7 @@ from tests.quiz_forms import open_quiz, right_form, submit_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.no_demo]
 
-QUIZ_PAGE, QUIZ_SUBMISSION = 2, 10  # with cached_db sessions (session from the cache)
+QUIZ_PAGE, QUIZ_SUBMISSION = 2, 8  # with cached_db sessions (session from the cache)
 
 BUDGET = {
     "lesson, anonymous, cache hit": 0,
@@ -40,10 +40,12 @@ BUDGET = {
     # student's quiz holes filled (website.holes.quiz_reader): the user and the student's attempts at the quiz
     # (10 when it was rendered whole). The form posts to /learn/quizzes/<id>/submit/ (no page
     # routing; the revision's questions cached per process); completing the lesson is in the submit. The
-    # submission's statements are user, quiz, INSERT attempt, gated UPDATE, INSERT answers, the lesson's check
-    # quiz, UPDATE progress, the student's classes once (the submission moves the class matrices on; the insert of
-    # an attempt submitted in the same transaction does not: 11 before), and the
-    # SAVEPOINT/RELEASE the test's own transaction puts where a server says BEGIN/COMMIT (Django logs neither).
+    # submission's statements are user, INSERT attempt, gated UPDATE, INSERT answers, UPDATE progress, the
+    # student's classes once (the submission moves the class matrices on; the insert of an attempt submitted in
+    # the same transaction does not: 11 before), and the SAVEPOINT/RELEASE the test's own transaction puts where a
+    # server says BEGIN/COMMIT (Django logs neither). The live quiz and which lesson it checks are kept per process
+    # under the content generation (lessons.generation.KeptPerGeneration; 10 before): the warm-up's submission
+    # read them, as the first submission of a quiz in each process does.
     "quiz page": QUIZ_PAGE,
     "quiz submission": QUIZ_SUBMISSION,
     # Rows built: +1 the column titles in the teacher's language (classrooms.titles); +1 the recorded

@@ -20,10 +20,9 @@ class WebsiteConfig(AppConfig):
             unpublished,
         )
 
+        from lessons.generation import bump_content_generation
         from lessons.models import LawReference
         from support.models import HelpChannel, ReportGuide, SafetySettings
-
-        from .page_cache import bump_content_generation
 
         # Anything that appears on a public page retires the cached pages when it changes.
         for signal in (page_published, page_unpublished, page_slug_changed, post_page_move, published, unpublished):

@@ -6,7 +6,9 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from .page_cache import content_generation, get_shared, set_shared
+from lessons.generation import content_generation
+
+from .page_cache import get_shared, set_shared
 
 
 class HomePage(Page):

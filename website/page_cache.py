@@ -1,4 +1,4 @@
-"""A full-page cache for anonymous readers, and the content generation that invalidates it.
+"""A full-page cache for anonymous readers, retired by the content generation (lessons.generation).
 
 Anonymous pages are the same for everyone, so the first rendering is kept and served to the next
 reader without touching the database. Only requests that carry no cookie at all are served from
@@ -10,17 +10,16 @@ cached page at once (lessons embed law references and help channels, so a finer 
 """
 
 import hashlib
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.db import transaction
+from django.core.cache import caches
 from django.http import HttpResponse
+
+from lessons.generation import content_generation
 
 from . import holes
 
-GENERATION_KEY = "content-generation"
 CACHED_PREFIXES = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
 NEVER_CACHED = ("/help/", "/learn/", "/teach/", "/join/", "/accounts/", "/search/", "/_util/")
 TIMEOUT = 60 * 60
@@ -29,36 +28,9 @@ TIMEOUT = 60 * 60
 # the page as it is, so it is served the same entry and never creates a new one: a stranger cannot
 # fill the cache with query strings. A page that starts to read a new parameter must add it here.
 CACHE_KEY_PARAMETERS = ("band", "page", "untranslated")
-# Each process remembers the generation this long, so a cache hit costs one round trip to the
-# cache, not two. A publish is seen at once by the process that made it and within this long by
-# every other web process.
-GENERATION_MEMO_SECONDS = 1.0
-_memo = {"generation": None, "until": 0.0}
 local_cache = caches["local"]
 # The shared tier: a cache of its own (settings: CACHES["pages"]), bounded, never the broker's Redis.
 page_cache = caches["pages"]
-
-
-def content_generation():
-    now = time.monotonic()
-    if _memo["until"] > now:
-        return _memo["generation"]
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Start from the clock, not from 1: if the key is ever lost (a cache restart, an eviction),
-        # the new generation is still newer than every page cached under the old one.
-        cache.add(GENERATION_KEY, _fresh_generation(), None)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            # The shared cache cannot be reached (website.cache degrades to "not cached"): a generation no
-            # other request has, so no page or route this process kept earlier can be served as current.
-            return f"unreachable-{_fresh_generation()}"
-    _memo.update(generation=generation, until=now + GENERATION_MEMO_SECONDS)
-    return generation
-
-
-def forget_content_generation():
-    _memo["until"] = 0.0
 
 
 def get_shared(key):
@@ -79,26 +51,6 @@ def set_shared(key, value):
 def forget_shared(key):
     page_cache.delete(key)
     local_cache.delete(key)
-
-
-def bump_content_generation(**kwargs):
-    _bump()
-    # Publishing signals fire inside the publishing transaction: a reader on another host between the bump and
-    # the commit renders the old rows and stores them under the new generation. Moving on again once the commit
-    # is visible retires that page too (outside a transaction, this runs at once).
-    transaction.on_commit(_bump)
-
-
-def _bump():
-    forget_content_generation()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, _fresh_generation(), None)
-
-
-def _fresh_generation():
-    return time.time_ns()
 
 
 def cacheable_path(path):

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from wagtail.models import Page
 
-from website.page_cache import content_generation as current_generation
+from lessons.generation import content_generation as current_generation
 
 register = template.Library()
 TIMEOUT = 60 * 60
