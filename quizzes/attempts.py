@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -183,11 +182,7 @@ def submit(attempt, answers, form=None, fresh=False):
     # No savepoint of its own inside a caller's transaction: a failure here fails the caller's too.
     with transaction.atomic(savepoint=False):
         # The conditional update is the gate: only one request can move the attempt out of progress.
-        gate = QuizAttempt.objects.filter(pk=attempt.pk, state=QuizAttempt.State.IN_PROGRESS)
-        if form is not None:
-            later = _submitted_since(attempt.student_id, attempt.quiz_id, form.issued).exclude(pk=OuterRef("pk"))
-            gate = gate.exclude(Exists(later))
-        if not gate.update(**values):
+        if not _close(attempt, values, form):
             return False
         if not fresh:
             Answer.objects.filter(attempt=attempt).delete()
@@ -208,6 +203,48 @@ def submit(attempt, answers, form=None, fresh=False):
         # The attempt as this transaction wrote it; a listener's failure rolls the submission back.
         attempt_submitted.send(sender=QuizAttempt, attempt=attempt)
     return True
+
+
+def _close(attempt, values, form):
+    """The gate: move the attempt from in progress to submitted with `values`, and with `form`, only if no other
+    attempt of the student was submitted since the form was built. Returns the number of rows moved (0 or 1).
+
+    The same statement as QuizAttempt.objects.filter(pk=…, state=IN_PROGRESS).exclude(Exists(_submitted_since(…)
+    .exclude(pk=OuterRef("pk")))).update(**values), written once: building that query through the ORM took about a
+    fifth of a submission's time. It sends no signal either way (QuerySet.update sends none)."""
+    sql, params = _gate_sql(connection.vendor, form is not None), []
+    adapt = connection.ops.adapt_datetimefield_value
+    for column in _CLOSED_COLUMNS:
+        value = values[column]
+        params.append(adapt(value) if column == "submitted_at" else value)
+    params += [attempt.pk, QuizAttempt.State.IN_PROGRESS]
+    if form is not None:
+        params += [attempt.student_id, attempt.quiz_id, QuizAttempt.State.SUBMITTED, adapt(form.issued), attempt.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+_CLOSED_COLUMNS = ("state", "submitted_at", "score", "max_score", "passed")
+
+
+@lru_cache(maxsize=8)
+def _gate_sql(vendor, with_form):
+    meta, quote = QuizAttempt._meta, connection.ops.quote_name
+    table = quote(meta.db_table)
+
+    def column(name):
+        return quote(meta.get_field(name).column)
+
+    assignments = ", ".join(f"{column(name)} = %s" for name in _CLOSED_COLUMNS)
+    sql = f"UPDATE {table} SET {assignments} WHERE {column('id')} = %s AND {column('state')} = %s"
+    if with_form:
+        sql += (
+            f" AND NOT EXISTS (SELECT 1 FROM {table} later WHERE later.{column('student')} = %s"
+            f" AND later.{column('quiz')} = %s AND later.{column('state')} = %s"
+            f" AND later.{column('submitted_at')} >= %s AND later.{column('id')} <> %s)"
+        )
+    return sql
 
 
 def _submitted_since(student_id, quiz_id, issued):
