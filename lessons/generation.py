@@ -10,6 +10,7 @@ Each process remembers the generation for GENERATION_MEMO_SECONDS, so reading it
 publish is seen at once by the process that made it and within that time by every other process.
 """
 
+import threading
 import time
 from collections import OrderedDict
 
@@ -76,18 +77,21 @@ class KeptPerGeneration:
     def __init__(self, entries):
         self.entries = entries
         self._kept = OrderedDict()
+        self._lock = threading.Lock()  # threaded servers (runserver, gthread workers) share the process's copy
 
     def get(self, key, load):
         generation = content_generation()
-        kept = self._kept.get(key)
-        if kept is not None and kept[0] == generation:
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] == generation:
+                self._kept.move_to_end(key)
+                return kept[1]
+        value = load()  # outside the lock: a query
+        with self._lock:
+            self._kept[key] = (generation, value)
             self._kept.move_to_end(key)
-            return kept[1]
-        value = load()
-        self._kept[key] = (generation, value)
-        self._kept.move_to_end(key)
-        while len(self._kept) > self.entries:
-            self._kept.popitem(last=False)
+            while len(self._kept) > self.entries:
+                self._kept.popitem(last=False)
         return value
 
     def __len__(self):

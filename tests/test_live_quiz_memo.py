@@ -111,3 +111,19 @@ def test_choosing_another_check_quiz_is_seen_by_the_next_submission(make_user):
     assert submit(make_user, "later", first).status_code == 302
     assert QuizAttempt.objects.get(student__username="later").passed
     assert not LessonProgress.objects.filter(student__username="later", completed_at__isnull=False).exists()
+
+
+def test_kept_values_are_bounded_and_retired_by_the_next_generation():
+    kept, loads = generation.KeptPerGeneration(entries=2), []
+
+    def load(key):
+        loads.append(key)
+        return f"value of {key}"
+
+    for key in ("a", "b", "a", "c", "a", "b"):
+        assert kept.get(key, lambda key=key: load(key)) == f"value of {key}"
+    # "a" was read again before "c" came in, so "b" went out (least recently used) and came back at the end.
+    assert loads == ["a", "b", "c", "b"] and len(kept) == 2
+    generation.bump_content_generation()
+    kept.get("a", lambda: load("a"))
+    assert loads[-1] == "a" and len(loads) == 5
