@@ -3,8 +3,9 @@ can be kept under it and retired at once.
 
 Any publish, unpublish, move or slug change of a page, and any change to a law reference, help channel or
 view restriction (website/apps.py connects the signals), moves it on. The page cache (website.page_cache)
-keys pages and routes by it; quizzes keep the live quiz a form posts to by it (quizzes.live). It lives in
-this bottom layer so that every app above may read it (the layers contract in pyproject.toml).
+keys pages and routes by it; KeptPerGeneration below keeps the live quiz a form posts to
+(quizzes.views.LIVE_QUIZZES) and the lesson a quiz checks (classrooms.progress.LESSON_CHECKED_BY) by it. It lives
+in this bottom layer so that every app above may read it (the layers contract in pyproject.toml).
 
 Each process remembers the generation for GENERATION_MEMO_SECONDS, so reading it usually costs nothing: a
 publish is seen at once by the process that made it and within that time by every other process.

@@ -145,7 +145,7 @@ def load_live_quiz(quiz_id):
     if quiz is not None:
         # An alias takes its source page's restrictions: Wagtail's own lookup knows how to find them.
         quiz.restricted = quiz.restricted or quiz.alias_of_id is not None
-    return copy.copy(quiz)
+    return quiz
 
 
 def through_page_rules(request, page, handler):
