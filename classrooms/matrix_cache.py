@@ -8,9 +8,8 @@ class's version, a random token that every write the matrix reads replaces:
   and the progress writes that bypass save(): classrooms.progress calls student_changed) moves on
   the version of every class the student is in;
 - the class itself, its enrolments, assignments and recorded alternative activities move on its own;
-- a publish, unpublish, move or slug change moves the pages generation on (titles, lessons and check
-  quizzes come from pages). It is this module's own key, not the page cache's content generation, so
-  that classrooms imports nothing from `website` (the layers contract in pyproject.toml).
+- the content generation (lessons.generation: any publish, unpublish, move, slug change or privacy setting)
+  is part of the key: titles, lessons and check quizzes come from pages.
 
 "Overdue" depends on the clock: an entry lives at most until the next due date of the class passes
 (and never longer than MAX_SECONDS).
@@ -24,9 +23,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from lessons.generation import content_generation
+
 MAX_SECONDS = 10 * 60
 _VERSION = "matrix-version:{}"
-_PAGES = "matrix-pages-generation"
 
 
 def _token():
@@ -55,10 +55,6 @@ def student_changed(student_id):
     classrooms_changed(Enrollment.objects.filter(student_id=student_id).values_list("classroom_id", flat=True))
 
 
-def pages_changed(**kwargs):
-    cache.set(_PAGES, _token(), None)
-
-
 def _version(classroom_id):
     return _shared_token(_VERSION.format(classroom_id))
 
@@ -72,9 +68,9 @@ def _shared_token(key):
 
 
 # This process's copies of the matrices it served last, by the same key: a reload of 300 rows then skips
-# unpickling them from the shared cache (about a fifth of a reload). The key holds the class's version and the
-# pages generation, read from the shared cache on every request, so a write on any host retires the copy; a copy
-# also ends when its build's due-date limit passes, exactly as the shared entry does.
+# unpickling them from the shared cache (about a fifth of a reload). The key holds the class's version, read from
+# the shared cache on every request, and the content generation (within its one-second memo), so a write on any
+# host retires the copy; a copy also ends when its build's due-date limit passes, exactly as the shared entry does.
 _LOCAL = OrderedDict()
 LOCAL_ENTRIES = 32
 
@@ -83,7 +79,7 @@ def cached_matrix(classroom):
     """build_matrix(classroom), from the cache while nothing in it has changed."""
     from .progress import build_matrix
 
-    key = f"matrix:{classroom.pk}:{_version(classroom.pk)}:{_shared_token(_PAGES)}"
+    key = f"matrix:{classroom.pk}:{_version(classroom.pk)}:{content_generation()}"
     now = timezone.now()
     matrix = _LOCAL.get(key)
     if matrix is not None and getattr(matrix, "kept_until", now) > now:  # (an entry from before has none)
@@ -146,8 +142,6 @@ def connect():
     from django.contrib.auth import get_user_model
     from django.db.models.signals import post_delete, post_save
 
-    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
-
     from quizzes.models import QuizAttempt
     from quizzes.signals import attempt_submitted
 
@@ -164,5 +158,3 @@ def connect():
         signal.connect(on_classroom, sender=Classroom, dispatch_uid=f"matrix-classroom-{name}")
     post_save.connect(on_user, sender=get_user_model(), dispatch_uid="matrix-user")
     attempt_submitted.connect(on_attempt_submitted, dispatch_uid="matrix-attempt-submitted")
-    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move):
-        signal.connect(pages_changed, dispatch_uid=f"matrix-pages-{signal!r}")
