@@ -56,7 +56,7 @@ test: install-dev browser-deps
 # need (tests/factories.py) and that editing demo/ cannot break them (issue 17). CI runs it after `make test`.
 test-without-demo: install-dev
 	@mkdir -p var
-	DIGNITY_TESTS_WITHOUT_DEMO=1 DJANGO_SETTINGS_MODULE=website.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) -m no_demo $(PYTEST_ARGS)
+	DIGNITY_TESTS_WITHOUT_DEMO=1 DJANGO_SETTINGS_MODULE=website.settings.test $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m no_demo $(PYTEST_ARGS)
 
 # lint-imports: the layers in pyproject.toml ([tool.importlinter]), the README's "Dependencies point one way".
 check: install-dev
