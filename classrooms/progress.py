@@ -101,8 +101,14 @@ def _state_recording_started(student, lesson_id, key, live, reads):
     one round trip instead of three on a first visit. The state is read from the statement's snapshot, before the
     insert; ON CONFLICT decides between two tabs at once, and only the one that inserted moves the matrices on."""
     started = [student.pk, lesson_id, key, timezone.now(), student.pk, key]
+    params = [*live, *started, *reads, student.pk]
     with connection.cursor() as cursor:
-        cursor.execute(_state_recording_started_sql(), [*live, *started, *reads, student.pk])
+        # Planned once per connection where the backend can (website.db.postgresql): its plan costs more than its run.
+        prepared = getattr(connection, "execute_prepared", None)
+        if prepared is not None:
+            prepared(cursor, "dignity_lesson_state", _state_recording_started_sql(), _state_parameter_types(), params)
+        else:
+            cursor.execute(_state_recording_started_sql(), params)
         *row, classrooms = cursor.fetchone()
     state = dict(zip(STATE_FIELDS, map(bool, row), strict=True))
     if state["live"] and not state["started"]:
@@ -126,6 +132,22 @@ def _state_recording_started_sql():
         f"CASE WHEN EXISTS(SELECT 1 FROM inserted) THEN ARRAY(SELECT classroom_id FROM {enrollment} "
         "WHERE student_id = %s) END"
     )
+
+
+@lru_cache(maxsize=1)
+def _state_parameter_types():
+    """The PostgreSQL types of _state_recording_started_sql's parameters, in order, from the columns they meet."""
+
+    def column(model, name):
+        return model._meta.get_field(name).db_type(connection)
+
+    student, key = column(LessonProgress, "student"), column(LessonProgress, "lesson_key")
+    state, quiz_key = column(QuizAttempt, "state"), column(Page, "translation_key")
+    live = [column(Page, "id"), column(Page, "live")]
+    started = [student, column(LessonProgress, "lesson"), key, column(LessonProgress, "started_at"), student, key]
+    passed = column(QuizAttempt, "passed")
+    reads = [student, key, student, key, student, state, quiz_key, student, state, quiz_key, passed]
+    return (*live, *started, *reads, column(Enrollment, "student"))
 
 
 @lru_cache(maxsize=1)

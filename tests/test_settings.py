@@ -17,6 +17,7 @@ import json
 from django.conf import settings
 print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
+    "prepare": settings.DATABASES["default"].get("PREPARE_STATEMENTS"),
     "name": str(settings.DATABASES["default"]["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
@@ -92,6 +93,24 @@ def test_production_uses_the_postgresql_backend_that_skips_needless_health_check
         DJANGO_ALLOWED_HOSTS="dignity.example",
     )
     assert values["engine"] == "website.db.postgresql"
+    assert values["prepare"] is True  # the lesson state's statement, planned once per connection
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [{"DATABASE_PGBOUNCER_TRANSACTION": "1"}, {"DATABASE_CONN_MAX_AGE": "0"}],
+    ids=["behind PgBouncer in transaction mode", "a connection per request"],
+)
+def test_production_prepares_no_statement_where_the_session_does_not_last(setting):
+    values = settings_in(
+        "website.settings.production",
+        DATABASE_URL="postgres://someone@db.invalid:5432/dignity",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="dignity.example",
+        **setting,
+    )
+    assert values["engine"] == "website.db.postgresql"
+    assert values["prepare"] is False
 
 
 def test_redis_url_switches_cache_and_broker():

@@ -30,8 +30,14 @@ STORAGES = {
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, without the health check's round trip on a connection that answered a moment ago.
+    # Django's backend, without the health check's round trip on a connection that answered a moment ago, and with
+    # the lesson state's statement planned once per connection (not through PgBouncer in transaction mode, whose
+    # clients share server sessions between transactions).
     DATABASES["default"]["ENGINE"] = "website.db.postgresql"
+    # A connection opened for each request (DATABASE_CONN_MAX_AGE=0) would prepare it every time: one round trip more.
+    DATABASES["default"]["PREPARE_STATEMENTS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0 and not env_bool(
+        "DATABASE_PGBOUNCER_TRANSACTION", False
+    )
 # Behind PgBouncer in transaction mode (docs/deploy.md) a server-side cursor would outlive the transaction
 # that opened it on a server connection another client then gets: set DATABASE_PGBOUNCER_TRANSACTION=1.
 if env_bool("DATABASE_PGBOUNCER_TRANSACTION", False):

@@ -14,6 +14,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DIGNITY_TEST_DB_NAME", "test_dignity")}
+    # The backend production runs (website/settings/production.py), prepared statements included, so the
+    # PostgreSQL run of the suite goes through them.
+    DATABASES["default"]["ENGINE"] = "website.db.postgresql"
+    DATABASES["default"]["PREPARE_STATEMENTS"] = True
 
 # Under pytest-xdist each worker gets a Redis database of its own for the cache: the tests clear the cache
 # (FLUSHDB) before each test, and one worker's flush must not wipe the counters another worker's test is reading.
