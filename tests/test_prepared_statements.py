@@ -5,7 +5,7 @@ new connection. The PostgreSQL run of the suite (.ci/run) goes through them ever
 
 import pytest
 
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from classrooms import progress
@@ -58,7 +58,9 @@ def test_the_prepared_statement_answers_as_the_plain_one_and_is_prepared_once(ma
     assert state(prepared, page, quiz) == completed_plainly == {**first, "completed": True}
 
     prepares = []
-    monkeypatch.setattr(connection, "prepared", _Recording(connection.prepared, prepares))
+    # On the wrapper itself: monkeypatch restores an attribute of Django's connection proxy by deleting it.
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    monkeypatch.setattr(wrapper, "prepared", _Recording(wrapper.prepared, prepares))
     state(prepared, page, quiz)
     state(make_user("third-student"), page, quiz)
     assert prepares == []  # planned once per connection, not per request
