@@ -84,14 +84,19 @@ def test_database_url_switches_to_postgresql():
     assert values["name"] == "dignity"
 
 
-def test_production_uses_the_postgresql_backend_that_skips_needless_health_checks():
-    # website/db/postgresql: no SELECT 1 before a request on a connection that answered a moment ago.
-    values = settings_in(
+def production_on_postgresql(**extra):
+    return settings_in(
         "website.settings.production",
         DATABASE_URL="postgres://someone@db.invalid:5432/dignity",
         DJANGO_SECRET_KEY="x" * 50,
         DJANGO_ALLOWED_HOSTS="dignity.example",
+        **extra,
     )
+
+
+def test_production_uses_the_postgresql_backend_that_skips_needless_health_checks():
+    # website/db/postgresql: no SELECT 1 before a request on a connection that answered a moment ago.
+    values = production_on_postgresql()
     assert values["engine"] == "website.db.postgresql"
     assert values["prepare"] is True  # the lesson state's statement, planned once per connection
 
@@ -102,13 +107,7 @@ def test_production_uses_the_postgresql_backend_that_skips_needless_health_check
     ids=["behind PgBouncer in transaction mode", "a connection per request"],
 )
 def test_production_prepares_no_statement_where_the_session_does_not_last(setting):
-    values = settings_in(
-        "website.settings.production",
-        DATABASE_URL="postgres://someone@db.invalid:5432/dignity",
-        DJANGO_SECRET_KEY="x" * 50,
-        DJANGO_ALLOWED_HOSTS="dignity.example",
-        **setting,
-    )
+    values = production_on_postgresql(**setting)
     assert values["engine"] == "website.db.postgresql"
     assert values["prepare"] is False
 
